@@ -1,0 +1,73 @@
+/**
+ * @module
+ * Runs the edge Worker in workerd through Miniflare's Node API, with its R2 bucket, KV and
+ * catalog Durable Object, on a loopback port. Used by `edgefleet dev`, tests and benches.
+ * Modules are listed explicitly: ort's bundle contains a dynamic import() that Miniflare's
+ * module walker refuses when given only a script path.
+ */
+import { Miniflare } from "miniflare";
+import { basename } from "node:path";
+import { buildEdgeBundle, type EdgeBundle } from "./edge-bundle.ts";
+
+export interface EdgeOptions {
+  pop: string;
+  adminToken: string;
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  /** Directory for R2/DO/KV state, kept across restarts; in memory when absent. */
+  persistDir?: string;
+  vars?: Record<string, string>;
+  bundle?: EdgeBundle;
+  /** Print the Worker's console output. */
+  verbose?: boolean;
+}
+
+export interface RunningEdge {
+  pop: string;
+  url: string;
+  mf: Miniflare;
+  close(): Promise<void>;
+}
+
+export const COMPATIBILITY_DATE = "2026-04-20";
+
+export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
+  const bundle = options.bundle ?? (await buildEdgeBundle());
+  const persist = options.persistDir;
+  const mf = new Miniflare({
+    host: options.host ?? "127.0.0.1",
+    port: options.port ?? 0,
+    ...(persist
+      ? { r2Persist: `${persist}/r2`, kvPersist: `${persist}/kv`, durableObjectsPersist: `${persist}/do` }
+      : {}),
+    workers: [
+      {
+        name: `edge-${options.pop}`,
+        modulesRoot: bundle.dir,
+        modules: [
+          { type: "ESModule", path: bundle.script },
+          { type: "CompiledWasm", path: bundle.wasm },
+        ],
+        compatibilityDate: COMPATIBILITY_DATE,
+        r2Buckets: { MODELS: `models-${options.pop}` },
+        kvNamespaces: { CONFIG: `config-${options.pop}` },
+        durableObjects: { CATALOG: { className: "ModelCatalogDO", useSQLite: true } },
+        bindings: { POP_ID: options.pop, ADMIN_TOKEN: options.adminToken, LOG_LEVEL: "warn", ...options.vars },
+      },
+    ],
+    ...(options.verbose ? {} : { handleRuntimeStdio: () => undefined }),
+  });
+  const url = (await mf.ready).toString().replace(/\/$/, "");
+  return {
+    pop: options.pop,
+    url,
+    mf,
+    close: () => mf.dispose(),
+  };
+}
+
+/** The wasm module's name as the bundle imports it. */
+export function wasmModuleName(bundle: EdgeBundle): string {
+  return basename(bundle.wasm);
+}

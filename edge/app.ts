@@ -1,0 +1,33 @@
+/**
+ * @module
+ * The edge app: one Hono app, built from its dependencies, that the Worker and the
+ * self-hosted Node PoP both serve.
+ */
+import { Hono } from "hono";
+import type { EdgeDeps } from "./deps.ts";
+import type { EdgeEnv } from "./env.ts";
+import { onError, onNotFound } from "./middleware/error-handler.ts";
+import { limitBody } from "./middleware/limit-body.ts";
+import { requestId } from "./middleware/request-id.ts";
+import { adminRoutes } from "./routes/admin.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { modelRoutes } from "./routes/models.ts";
+import { predictRoutes } from "./routes/predict.ts";
+
+export function createEdgeApp(deps: EdgeDeps): Hono<EdgeEnv> {
+  const app = new Hono<EdgeEnv>();
+  app.use(async (c, next) => {
+    c.set("deps", deps);
+    await next();
+  });
+  app.use(requestId);
+  app.use("/v1/*", limitBody(deps.limits.maxBodyBytes));
+  app.use("/admin/*", limitBody(deps.limits.maxBlobBytes));
+  app.route("/", healthRoutes);
+  app.route("/", modelRoutes);
+  app.route("/", predictRoutes);
+  app.route("/", adminRoutes);
+  app.onError(onError);
+  app.notFound(onNotFound);
+  return app;
+}

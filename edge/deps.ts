@@ -1,0 +1,38 @@
+/**
+ * @module
+ * What the edge app needs from its platform. The Worker entry builds these from bindings
+ * (R2, Durable Objects, ort-web); the self-hosted Node PoP from the filesystem and
+ * onnxruntime-node. The app itself never touches a platform API.
+ */
+import type { ModelEngine } from "../shared/engine/model-engine.ts";
+import type { Logger } from "../shared/log.ts";
+import type { ModelManifest } from "../shared/manifest/model-manifest.ts";
+import type { BlobStore } from "../shared/ports/blob-store.ts";
+import type { ModelCatalog } from "../shared/ports/model-catalog.ts";
+
+/** The catalog as the operator's admin API changes it. */
+export interface WritableModelCatalog extends ModelCatalog {
+  set(manifest: ModelManifest): Promise<void>;
+  remove(id: string): Promise<boolean>;
+}
+
+export interface EdgeLimits {
+  /** Largest request body accepted (413 beyond it). */
+  maxBodyBytes: number;
+  /** Largest blob the admin API accepts. */
+  maxBlobBytes: number;
+}
+
+export interface EdgeDeps {
+  /** `edge/<pop>` in `x-edgefleet-served-by`. */
+  pop: string;
+  catalog: WritableModelCatalog;
+  blobs: BlobStore;
+  engine: ModelEngine;
+  log: Logger;
+  limits: EdgeLimits;
+  /** Bearer token for `/admin/*`; admin routes are off when it is unset. */
+  adminToken: string | undefined;
+}
+
+export const DEFAULT_LIMITS: EdgeLimits = { maxBodyBytes: 8 * 2 ** 20, maxBlobBytes: 64 * 2 ** 20 };

@@ -1,0 +1,27 @@
+/**
+ * @module
+ * `GET /healthz` (the process answers) and `GET /readyz` (it can serve: its catalog is
+ * readable and every model it serves is in its store).
+ */
+import { Hono } from "hono";
+import type { EdgeEnv } from "../env.ts";
+
+export const healthRoutes = new Hono<EdgeEnv>()
+  .get("/healthz", (c) => c.json({ status: "ok", pop: c.get("deps").pop }))
+  .get("/readyz", async (c) => {
+    const { catalog, blobs, engine, pop } = c.get("deps");
+    const models = await catalog.list();
+    const missing: string[] = [];
+    for (const m of models) {
+      for (const f of m.files) {
+        if (!(await blobs.has(f.sha256))) {
+          missing.push(`${m.id}/${f.name}`);
+        }
+      }
+    }
+    const ready = missing.length === 0;
+    return c.json(
+      { ready, pop, models: models.length, loaded: engine.loaded().length, ...(ready ? {} : { missing }) },
+      ready ? 200 : 503,
+    );
+  });

@@ -1,0 +1,37 @@
+/**
+ * @module
+ * The PoP's authoritative list of served model versions, in a Durable Object with SQLite
+ * storage: strongly consistent and transactional, unlike KV (which can be stale for a
+ * minute elsewhere). One object per PoP. The sync agent and the admin API write it.
+ */
+import { DurableObject } from "cloudflare:workers";
+
+export class ModelCatalogDO extends DurableObject<object> {
+  constructor(ctx: DurableObjectState, env: object) {
+    super(ctx, env);
+    ctx.storage.sql.exec(
+      "CREATE TABLE IF NOT EXISTS served (model_id TEXT PRIMARY KEY, manifest TEXT NOT NULL, updated_at INTEGER NOT NULL)",
+    );
+  }
+
+  /** Manifests as JSON text; the caller validates them. */
+  list(): string[] {
+    return this.ctx.storage.sql
+      .exec<{ manifest: string }>("SELECT manifest FROM served ORDER BY model_id")
+      .toArray()
+      .map((r) => r.manifest);
+  }
+
+  set(modelId: string, manifestJson: string): void {
+    this.ctx.storage.sql.exec(
+      "INSERT INTO served (model_id, manifest, updated_at) VALUES (?, ?, ?) ON CONFLICT(model_id) DO UPDATE SET manifest = excluded.manifest, updated_at = excluded.updated_at",
+      modelId,
+      manifestJson,
+      Date.now(),
+    );
+  }
+
+  remove(modelId: string): boolean {
+    return this.ctx.storage.sql.exec("DELETE FROM served WHERE model_id = ?", modelId).rowsWritten > 0;
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * @module
+ * The Worker entry: builds the edge app from the bindings once per isolate and serves it.
+ */
+import type { Hono } from "hono";
+import { ModelEngine } from "../../shared/engine/model-engine.ts";
+import { jsonLogger, type LogLevel } from "../../shared/log.ts";
+import { DoModelCatalog } from "./do-model-catalog.ts";
+import { R2BlobStore } from "./r2-blob-store.ts";
+import { createEdgeApp } from "../app.ts";
+import type { ModelCatalogDO } from "./catalog-do.ts";
+import { DEFAULT_LIMITS } from "../deps.ts";
+import type { EdgeEnv } from "../env.ts";
+import { ortWorkerdRuntime } from "./ort-workerd.ts";
+
+export { ModelCatalogDO } from "./catalog-do.ts";
+
+export interface Env {
+  MODELS: R2Bucket;
+  CATALOG: DurableObjectNamespace<ModelCatalogDO>;
+  CONFIG: KVNamespace;
+  POP_ID?: string;
+  ADMIN_TOKEN?: string;
+  MODEL_MEMORY_BUDGET_MB?: string;
+  MAX_BODY_BYTES?: string;
+  CATALOG_TTL_MS?: string;
+  LOG_LEVEL?: string;
+}
+
+let app: Hono<EdgeEnv> | undefined;
+
+function build(env: Env): Hono<EdgeEnv> {
+  const pop = env.POP_ID ?? "local";
+  const log = jsonLogger({ service: "edge", pop }, (env.LOG_LEVEL as LogLevel | undefined) ?? "info");
+  const blobs = new R2BlobStore(env.MODELS);
+  return createEdgeApp({
+    pop,
+    log,
+    blobs,
+    catalog: new DoModelCatalog(() => env.CATALOG.getByName(pop), numberOr(env.CATALOG_TTL_MS, 1000), log),
+    engine: new ModelEngine({
+      runtime: ortWorkerdRuntime,
+      blobs,
+      budgetBytes: numberOr(env.MODEL_MEMORY_BUDGET_MB, 96) * 2 ** 20,
+      log,
+    }),
+    limits: { ...DEFAULT_LIMITS, maxBodyBytes: numberOr(env.MAX_BODY_BYTES, DEFAULT_LIMITS.maxBodyBytes) },
+    adminToken: env.ADMIN_TOKEN,
+  });
+}
+
+function numberOr(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return value !== undefined && value !== "" && Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+export default {
+  fetch(request, env, ctx) {
+    app ??= build(env);
+    return app.fetch(request, env, ctx);
+  },
+} satisfies ExportedHandler<Env>;

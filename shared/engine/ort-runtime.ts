@@ -1,0 +1,22 @@
+/**
+ * @module
+ * The port between the engine and one onnxruntime build. onnxruntime-web (workerd, browsers)
+ * and onnxruntime-node share the `onnxruntime-common` API, so the engine is written once
+ * against these types and each runtime supplies a small adapter.
+ */
+import type { InferenceSession, Tensor } from "onnxruntime-common";
+import type { ExecutionProvider } from "../manifest/model-manifest.ts";
+
+export type { InferenceSession, Tensor };
+
+/** What a runtime adapter provides to the engine. */
+export interface OrtRuntime {
+  /** `ort-web` or `ort-node`: shown in `/v1/models` and logs. */
+  readonly name: string;
+  /** The Tensor constructor of this runtime (tensors must come from the same build as the session). */
+  readonly Tensor: typeof Tensor;
+  /** Providers usable here right now, best first (e.g. `["webgpu", "wasm"]` in a browser with a GPU adapter). */
+  availableProviders(): Promise<ExecutionProvider[]>;
+  /** Creates a session on exactly one provider; rejects if that provider cannot run the model. */
+  createSession(model: Uint8Array, provider: ExecutionProvider): Promise<InferenceSession>;
+}

@@ -1,0 +1,95 @@
+/**
+ * @module
+ * The manifest of one model version: what it is, which files make it up (by sha256),
+ * how its tensors look, what it needs from the runtime, and the task settings that turn
+ * requests into tensors and tensors into answers.
+ */
+import semverValid from "semver/functions/valid";
+import { z } from "zod";
+import { ModelIoSchema } from "./tensor-spec.ts";
+
+/** Model ids appear in URLs, storage keys and cache keys: a small safe alphabet. */
+export const ModelIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, "model ids are 1-64 characters of a-z, 0-9, '.', '_' or '-'");
+
+export const SemverSchema = z
+  .string()
+  .max(64)
+  .refine((v) => semverValid(v) === v, "must be a semantic version such as 1.2.3");
+
+export const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, "must be a lower-case hex sha256");
+
+/** The tasks the engine knows how to pre- and post-process. Any model also answers raw tensors. */
+export const TASKS = ["vad", "ocr-detection", "ocr-recognition", "embeddings", "text-classification", "raw"] as const;
+export const TaskSchema = z.enum(TASKS);
+export type Task = z.infer<typeof TaskSchema>;
+
+export const EXECUTION_PROVIDERS = ["webgpu", "wasm", "cpu", "cuda"] as const;
+export const ExecutionProviderSchema = z.enum(EXECUTION_PROVIDERS);
+export type ExecutionProvider = z.infer<typeof ExecutionProviderSchema>;
+
+export const ModelFileSchema = z.object({
+  /** A plain file name: no directories, so no path can escape the model's folder. */
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "file names are plain names, no paths"),
+  /** `model` is the ONNX graph; the others are data the task adapter reads (vocabularies, dictionaries). */
+  role: z.enum(["model", "vocab", "dictionary", "config"]),
+  sha256: Sha256Schema,
+  size: z.number().int().positive(),
+});
+export type ModelFile = z.infer<typeof ModelFileSchema>;
+
+export const RuntimeNeedsSchema = z.object({
+  /** Providers this model may run on, in order of preference. */
+  execution_providers: z.array(ExecutionProviderSchema).min(1).default(["webgpu", "wasm", "cpu"]),
+  /** Memory the loaded session needs (wasm heap included); estimated from the file size when absent. */
+  memory_mb: z.number().positive().max(4096).optional(),
+  opset: z.number().int().positive().optional(),
+  /** Upper bound on the elements of any one input tensor: requests beyond it are refused with 400. */
+  max_input_elements: z.number().int().positive().default(4_000_000),
+});
+export type RuntimeNeeds = z.infer<typeof RuntimeNeedsSchema>;
+
+export const ModelManifestSchema = z
+  .object({
+    schema: z.literal("edgefleet.model/v1"),
+    id: ModelIdSchema,
+    version: SemverSchema,
+    task: TaskSchema,
+    description: z.string().max(1000).optional(),
+    license: z.string().max(100).optional(),
+    files: z.array(ModelFileSchema).min(1).max(16),
+    io: ModelIoSchema,
+    runtime: RuntimeNeedsSchema.default({
+      execution_providers: ["webgpu", "wasm", "cpu"],
+      max_input_elements: 4_000_000,
+    }),
+    /** Task-specific pre- and post-processing settings; each task adapter validates its own. */
+    settings: z.record(z.string(), z.unknown()).default({}),
+    parent: SemverSchema.optional(),
+    metrics: z.record(z.string(), z.number()).default({}),
+  })
+  .refine((m) => m.files.filter((f) => f.role === "model").length === 1, {
+    message: "a manifest lists exactly one file with role 'model'",
+    path: ["files"],
+  })
+  .refine((m) => new Set(m.files.map((f) => f.name)).size === m.files.length, {
+    message: "file names must be unique",
+    path: ["files"],
+  });
+
+export type ModelManifest = z.infer<typeof ModelManifestSchema>;
+
+/** The ONNX graph file of a manifest (the schema guarantees there is exactly one). */
+export function modelFile(manifest: ModelManifest): ModelFile {
+  const file = manifest.files.find((f) => f.role === "model");
+  if (!file) {
+    throw new Error(`manifest ${manifest.id}@${manifest.version} has no model file`);
+  }
+  return file;
+}
+
+/** A stable digest-like label of one version, used in headers and cache keys. */
+export function versionLabel(manifest: ModelManifest): string {
+  return `${manifest.id}@${manifest.version}`;
+}
