@@ -9,7 +9,11 @@ export async function seedEdge(edgeUrl: string, adminToken: string, models: read
   const auth = { authorization: `Bearer ${adminToken}` };
   for (const { manifest, blobs } of models) {
     for (const [sha256, bytes] of blobs) {
-      const res = await fetch(`${edgeUrl}/admin/blobs/${sha256}`, { method: "PUT", headers: auth, body: bytes });
+      const res = await fetch(`${edgeUrl}/admin/blobs/${sha256}`, {
+        method: "PUT",
+        headers: auth,
+        body: bytes.slice(),
+      });
       if (!res.ok) {
         throw new Error(
           `upload of ${manifest.id} blob ${sha256.slice(0, 12)} failed: ${res.status} ${await res.text()}`,
