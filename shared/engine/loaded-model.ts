@@ -19,6 +19,13 @@ export interface LoadedModelInfo {
   loaded_at: string;
 }
 
+/** A use counter, not a clock: two uses in the same millisecond still have an order. */
+let uses = 0;
+export function nextUse(): number {
+  uses += 1;
+  return uses;
+}
+
 export class LoadedModel {
   readonly manifest: ModelManifest;
   readonly provider: ExecutionProvider;
@@ -27,7 +34,8 @@ export class LoadedModel {
   readonly memoryBytes: number;
   readonly loadMs: number;
   readonly loadedAt = new Date();
-  lastUsed = Date.now();
+  /** When this model was last used, on the `nextUse()` scale (least recently used is evicted first). */
+  lastUsed = nextUse();
   runs = 0;
   private readonly session: InferenceSession;
   private readonly queue = new RunQueue();
@@ -58,7 +66,7 @@ export class LoadedModel {
 
   /** Runs the session once; calls on one model are queued, never interleaved. */
   run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
-    this.lastUsed = Date.now();
+    this.lastUsed = nextUse();
     this.inFlight += 1;
     return this.queue
       .enqueue(async () => {

@@ -11,7 +11,7 @@ import type { Logger } from "../log.ts";
 import { silentLogger } from "../log.ts";
 import { type ModelManifest, modelFile, versionLabel } from "../manifest/model-manifest.ts";
 import type { BlobStore } from "../ports/blob-store.ts";
-import { LoadedModel, type LoadedModelInfo } from "./loaded-model.ts";
+import { LoadedModel, type LoadedModelInfo, nextUse } from "./loaded-model.ts";
 import { estimateSessionBytes } from "./memory-estimate.ts";
 import type { OrtRuntime } from "./ort-runtime.ts";
 import { createSessionWithFallback } from "./provider-select.ts";
@@ -44,7 +44,7 @@ export class ModelEngine {
     const key = engineKey(manifest);
     const ready = this.models.get(key);
     if (ready) {
-      ready.lastUsed = Date.now();
+      ready.lastUsed = nextUse();
       return ready;
     }
     const pending = this.loading.get(key);
