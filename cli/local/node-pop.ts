@@ -1,0 +1,61 @@
+/**
+ * @module
+ * The edge app on Node, for self-hosted PoPs: the same Hono app as the Worker, with
+ * onnxruntime-node (CPU, or CUDA on a GPU host), files on disk and an in-memory catalog.
+ */
+import { serve } from "@hono/node-server";
+import type { AddressInfo } from "node:net";
+import { createEdgeApp } from "../../edge/app.ts";
+import { DEFAULT_LIMITS } from "../../edge/deps.ts";
+import { ModelEngine } from "../../shared/engine/model-engine.ts";
+import { jsonLogger, type Logger } from "../../shared/log.ts";
+import { MemoryModelCatalog } from "../../shared/storage/memory-model-catalog.ts";
+import { FsBlobStore } from "../../origin/storage/fs-blob-store.ts";
+import { ortNodeRuntime } from "../../origin/runtime/ort-node.ts";
+
+export interface NodePopOptions {
+  pop: string;
+  dataDir: string;
+  adminToken: string;
+  port?: number;
+  host?: string;
+  budgetMb?: number;
+  threads?: number;
+  log?: Logger;
+}
+
+export interface RunningNodePop {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startNodePop(o: NodePopOptions): Promise<RunningNodePop> {
+  const log = o.log ?? jsonLogger({ service: "edge-node", pop: o.pop });
+  const blobs = new FsBlobStore(o.dataDir);
+  const app = createEdgeApp({
+    pop: o.pop,
+    log,
+    blobs,
+    catalog: new MemoryModelCatalog(),
+    engine: new ModelEngine({
+      runtime: ortNodeRuntime({ threads: o.threads }),
+      blobs,
+      budgetBytes: (o.budgetMb ?? 1024) * 2 ** 20,
+      log,
+    }),
+    limits: DEFAULT_LIMITS,
+    adminToken: o.adminToken,
+  });
+  return new Promise((resolve, reject) => {
+    const server = serve(
+      { fetch: app.fetch, port: o.port ?? 0, hostname: o.host ?? "127.0.0.1" },
+      (info: AddressInfo) => {
+        resolve({
+          url: `http://${o.host ?? "127.0.0.1"}:${info.port}`,
+          close: () => new Promise<void>((done) => server.close(() => done())),
+        });
+      },
+    );
+    server.once("error", reject);
+  });
+}

@@ -1,0 +1,116 @@
+// The edge over real HTTP on loopback: the Worker bundle in workerd (Miniflare) and the same
+// app on Node (onnxruntime-node) answer the same API with the same results, the official
+// OpenAI client can talk to it, and `edgefleet dev` brings it up from the command line.
+import { spawn } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningEdge, startEdge } from "../../cli/local/edge-miniflare.ts";
+import { type RunningNodePop, startNodePop } from "../../cli/local/node-pop.ts";
+import { seedEdge } from "../../cli/local/seed-edge.ts";
+import { silentLogger } from "../../shared/log.ts";
+import { defaultModels } from "../support/native-reference.ts";
+import { tempDir } from "../support/temp-dir.ts";
+
+const TOKEN = "e2e-admin-token";
+let edge: RunningEdge;
+let nodePop: RunningNodePop;
+
+beforeAll(async () => {
+  const models = await defaultModels();
+  edge = await startEdge({ pop: "e2e", adminToken: TOKEN });
+  nodePop = await startNodePop({
+    pop: "e2e-node",
+    dataDir: await tempDir("pop"),
+    adminToken: TOKEN,
+    threads: 1,
+    log: silentLogger,
+  });
+  await seedEdge(edge.url, TOKEN, models);
+  await seedEdge(nodePop.url, TOKEN, models);
+});
+
+afterAll(async () => {
+  await edge?.close();
+  await nodePop?.close();
+});
+
+async function predict(
+  base: string,
+  body: unknown,
+): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }> {
+  const res = await fetch(`${base}/v1/predict`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, headers: res.headers, json: (await res.json()) as Record<string, unknown> };
+}
+
+describe("edge network on loopback", () => {
+  it("lists models through the official openai client", async () => {
+    const client = new OpenAI({ baseURL: `${edge.url}/v1`, apiKey: "not-needed-yet" });
+    const ids: string[] = [];
+    for await (const model of client.models.list()) {
+      ids.push(model.id);
+    }
+    expect(ids.toSorted()).toEqual(["ppocr-det", "ppocr-rec", "silero-vad"]);
+  });
+
+  it("the openai client sees a 404 as NotFoundError with the error code", async () => {
+    const client = new OpenAI({ baseURL: `${edge.url}/v1`, apiKey: "x", maxRetries: 0 });
+    const error = await client.post("/predict", { body: { model: "nope", input: {} } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.NotFoundError);
+    expect((error as InstanceType<typeof OpenAI.NotFoundError>).code).toBe("model_not_found");
+  });
+
+  it("the Worker in workerd and the Node PoP give the same OCR answer, each saying where it ran", async () => {
+    const image = (await readFile("test/fixtures/ocr-line.png")).toString("base64");
+    const body = { model: "ppocr-rec", input: { image } };
+    const [w, n] = await Promise.all([predict(edge.url, body), predict(nodePop.url, body)]);
+    expect(w.status).toBe(200);
+    expect(n.status).toBe(200);
+    expect(w.headers.get("x-edgefleet-served-by")).toBe("edge/e2e");
+    expect(n.headers.get("x-edgefleet-served-by")).toBe("edge/e2e-node");
+    expect(w.json.provider).toBe("wasm");
+    expect(n.json.provider).toBe("cpu");
+    expect((w.json.output as { text: string }).text).toBe((n.json.output as { text: string }).text);
+  });
+
+  it("carries the caller's x-request-id through to the response", async () => {
+    const res = await fetch(`${edge.url}/v1/models`, { headers: { "x-request-id": "trace-123" } });
+    expect(res.headers.get("x-request-id")).toBe("trace-123");
+  });
+});
+
+describe("edgefleet dev", () => {
+  it("starts the edge with the default models and stops cleanly on SIGINT", async () => {
+    const state = await tempDir("dev");
+    const child = spawn(process.execPath, ["cli/bin.mjs", "dev", "--port", "0", "--json", "--state", state], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        const nl = out.indexOf("\n");
+        if (nl >= 0) {
+          resolve(out.slice(0, nl));
+        }
+      });
+      child.once("exit", (code) => reject(new Error(`dev exited with ${code}: ${stderr}`)));
+    });
+    const info = JSON.parse(line) as { edge: { url: string }; models: string[] };
+    expect(info.models).toContain("silero-vad@4.0.0");
+    const res = await fetch(`${info.edge.url}/v1/models`);
+    const list = (await res.json()) as { data: Array<{ id: string; loaded: boolean }> };
+    expect(list.data.every((m) => m.loaded)).toBe(true);
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    child.kill("SIGINT");
+    // 0, or 130 (128 + SIGINT) when Miniflare's own exit hook ends the process after stopping workerd.
+    expect([0, 130]).toContain(await exited);
+    await expect(fetch(`${info.edge.url}/healthz`)).rejects.toThrow();
+  });
+});
