@@ -7,7 +7,17 @@ import { Hono } from "hono";
 import type { EdgeEnv } from "../env.ts";
 
 export const healthRoutes = new Hono<EdgeEnv>()
-  .get("/healthz", (c) => c.json({ status: "ok", pop: c.get("deps").pop }))
+  .get("/healthz", (c) => {
+    const { pop, engine } = c.get("deps");
+    const heap = engine.runtime.heapBytes?.();
+    return c.json({
+      status: "ok",
+      pop,
+      runtime: engine.runtime.name,
+      loaded: engine.loaded().map((m) => `${m.id}@${m.version}`),
+      ...(heap === undefined ? {} : { wasm_heap_mb: Math.round((heap / 2 ** 20) * 10) / 10 }),
+    });
+  })
   .get("/readyz", async (c) => {
     const { catalog, blobs, engine, pop } = c.get("deps");
     const models = await catalog.list();

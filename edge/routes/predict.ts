@@ -24,6 +24,8 @@ export const predictRoutes = new Hono<EdgeEnv>().post("/v1/predict", async (c) =
     ms: Math.round(performance.now() - started),
   });
   setInferenceHeaders(c, manifest, "bypass", result.loaded.provider);
+  // Time spent in the model call (input checks, load if cold, runs, post-processing), for clients and benches.
+  c.header("server-timing", `infer;dur=${(performance.now() - started).toFixed(3)}`);
   const response: PredictResponse = {
     model: manifest.id,
     version: manifest.version,

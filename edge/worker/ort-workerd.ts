@@ -22,6 +22,25 @@ ort.env.wasm.proxy = false;
 ort.env.wasm.wasmBinary = new Uint8Array([0, 0x61, 0x73, 0x6d]);
 
 let backendReady: Promise<unknown> | undefined;
+let heap: WebAssembly.Memory | undefined;
+
+/** The ORT heap: with the threaded build Emscripten imports its memory; otherwise it is exported. */
+function findMemory(...namespaces: Array<object | undefined>): WebAssembly.Memory | undefined {
+  for (const ns of namespaces) {
+    for (const value of Object.values(ns ?? {})) {
+      if (value instanceof WebAssembly.Memory) {
+        return value;
+      }
+      if (typeof value === "object" && value !== null && !(value instanceof WebAssembly.Memory)) {
+        const inner = Object.values(value).find((v): v is WebAssembly.Memory => v instanceof WebAssembly.Memory);
+        if (inner) {
+          return inner;
+        }
+      }
+    }
+  }
+  return undefined;
+}
 
 type Instantiate = typeof WebAssembly.instantiate;
 
@@ -32,7 +51,10 @@ async function create(model: Uint8Array): Promise<InferenceSession> {
     const patched = (source: unknown, imports?: WebAssembly.Imports) =>
       source instanceof WebAssembly.Module
         ? original(source, imports)
-        : original(ortWasmModule, imports).then((instance) => ({ instance, module: ortWasmModule }));
+        : original(ortWasmModule, imports).then((instance) => {
+            heap = findMemory(imports, instance.exports);
+            return { instance, module: ortWasmModule };
+          });
     Object.defineProperty(WebAssembly, "instantiate", { value: patched, configurable: true, writable: true });
     const first = ort.InferenceSession.create(model, options).finally(() => {
       Object.defineProperty(WebAssembly, "instantiate", { value: original, configurable: true, writable: true });
@@ -57,5 +79,8 @@ export const ortWorkerdRuntime: OrtRuntime = {
       throw new Error(`provider ${provider} is not available in workerd`);
     }
     return create(model);
+  },
+  heapBytes() {
+    return heap?.buffer.byteLength;
   },
 };

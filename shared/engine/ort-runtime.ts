@@ -19,4 +19,6 @@ export interface OrtRuntime {
   availableProviders(): Promise<ExecutionProvider[]>;
   /** Creates a session on exactly one provider; rejects if that provider cannot run the model. */
   createSession(model: Uint8Array, provider: ExecutionProvider): Promise<InferenceSession>;
+  /** Bytes of the runtime's WebAssembly heap, where it has one (it only grows): the number that meets an isolate's memory limit. */
+  heapBytes?(): number | undefined;
 }
