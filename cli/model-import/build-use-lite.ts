@@ -56,7 +56,13 @@ export function buildUseLite(options: { outDir?: string; packageDir?: string } =
     source: { package: pkg.name, version: pkg.version },
     files: [
       { name: USE_LITE_FILES.fp32, role: "model", weights: "float32", sha256: sha256(onnx), size: onnx.length },
-      { name: USE_LITE_FILES.int8, role: "model", weights: "int8-weight-only", sha256: sha256(int8), size: int8.length },
+      {
+        name: USE_LITE_FILES.int8,
+        role: "model",
+        weights: "int8-weight-only",
+        sha256: sha256(int8),
+        size: int8.length,
+      },
       { name: USE_LITE_FILES.vocab, role: "vocab", sha256: sha256(vocabBytes), size: vocabBytes.length },
     ],
     opset: USE_LITE_OPSET,
@@ -68,7 +74,13 @@ export function buildUseLite(options: { outDir?: string; packageDir?: string } =
       outputs: [{ name: USE_LITE_OUTPUT, dtype: "float32", shape: ["batch", dimensions] }],
     },
     embedding: { dimensions, pooling: "mean", normalized: true },
-    tokenizer: { kind: "sentencepiece-unigram", file: USE_LITE_FILES.vocab, max_length: spec.maxLength, pad_id: PAD_ID, add_special_tokens: false },
+    tokenizer: {
+      kind: "sentencepiece-unigram",
+      file: USE_LITE_FILES.vocab,
+      max_length: spec.maxLength,
+      pad_id: PAD_ID,
+      add_special_tokens: false,
+    },
   });
 
   mkdirSync(outDir, { recursive: true });
@@ -95,10 +107,14 @@ const runAsScript = process.argv[1] !== undefined && import.meta.url === pathToF
 if (runAsScript) {
   const result = buildUseLite({ outDir: outDirFromArgs(process.argv.slice(2)) });
   for (const file of result.info.files) {
-    console.log(`${file.name.padEnd(20)} ${(file.size / 1e6).toFixed(2).padStart(7)} MB  sha256 ${file.sha256.slice(0, 16)}…`);
+    console.log(
+      `${file.name.padEnd(20)} ${(file.size / 1e6).toFixed(2).padStart(7)} MB  sha256 ${file.sha256.slice(0, 16)}…`,
+    );
   }
   for (const warning of result.quantization.warnings) {
     console.warn(`warning: ${warning}`);
   }
-  console.log(`${result.quantization.quantized.length} weights stored as int8; built in ${(result.millis / 1000).toFixed(2)} s → ${result.outDir}`);
+  console.log(
+    `${result.quantization.quantized.length} weights stored as int8; built in ${(result.millis / 1000).toFixed(2)} s → ${result.outDir}`,
+  );
 }

@@ -84,7 +84,9 @@ export class TfGraph {
     if (shape !== undefined) {
       const matches = shape.length === weight.shape.length && shape.every((d, i) => d === -1 || d === weight.shape[i]);
       if (!matches) {
-        throw new Error(`TF.js constant ${name} has shape [${weight.shape.join(", ")}], expected [${shape.join(", ")}]`);
+        throw new Error(
+          `TF.js constant ${name} has shape [${weight.shape.join(", ")}], expected [${shape.join(", ")}]`,
+        );
       }
     }
     return { data: weight.data, shape: weight.shape };

@@ -6,7 +6,9 @@
 import { z } from "zod";
 
 /** Shard paths are joined to the model's folder, so they must be plain file names. */
-const ShardPathSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "weight shard paths must be plain file names");
+const ShardPathSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "weight shard paths must be plain file names");
 
 export const TfjsWeightSpecSchema = z.object({
   name: z.string().min(1),

@@ -47,9 +47,15 @@ export function readUseLiteLayer(graph: TfGraph, index: number, input: string, i
   const suffixes = ["", "_1", "_2"] as const;
   const headShapes = suffixes.map((suffix, part) => {
     const heads = `${mha}/split_heads${suffix}`;
-    graph.expect(`${heads}/split_last_dimension/Reshape`, "Reshape", [part === 0 ? `${mha}/split` : `${mha}/split:${part}`, `${heads}/split_last_dimension/Reshape/shape`]);
+    graph.expect(`${heads}/split_last_dimension/Reshape`, "Reshape", [
+      part === 0 ? `${mha}/split` : `${mha}/split:${part}`,
+      `${heads}/split_last_dimension/Reshape/shape`,
+    ]);
     const pack = graph.expect(`${heads}/split_last_dimension/Reshape/shape`, "Pack");
-    const transpose = graph.expect(`${heads}/transpose`, "Transpose", [`${heads}/split_last_dimension/Reshape`, undefined]);
+    const transpose = graph.expect(`${heads}/transpose`, "Transpose", [
+      `${heads}/split_last_dimension/Reshape`,
+      undefined,
+    ]);
     if (graph.ints(transpose.input[1] ?? "").join() !== "0,2,1,3") {
       throw new Error(`USE-lite import: ${heads} does not move heads before time`);
     }
@@ -71,13 +77,22 @@ export function readUseLiteLayer(graph: TfGraph, index: number, input: string, i
   graph.expect(`${attention}/Reshape`, "Reshape", [`${attention}/add`, undefined]);
   graph.expect(`${attention}/Softmax`, "Softmax", [`${attention}/Reshape`]);
   graph.expect(`${attention}/attention_weights`, "Reshape", [`${attention}/Softmax`, undefined]);
-  graph.expect(`${attention}/MatMul_1`, "BatchMatMul", [`${attention}/attention_weights`, `${mha}/split_heads_2/transpose`]);
+  graph.expect(`${attention}/MatMul_1`, "BatchMatMul", [
+    `${attention}/attention_weights`,
+    `${mha}/split_heads_2/transpose`,
+  ]);
   if (graph.attrBool(`${attention}/MatMul_1`, "adj_x") || graph.attrBool(`${attention}/MatMul_1`, "adj_y")) {
     throw new Error(`USE-lite import: layer ${index} does not compute weights · v`);
   }
   graph.expect(`${mha}/combine_heads/transpose`, "Transpose", [`${attention}/MatMul_1`, undefined]);
-  graph.expect(`${mha}/combine_heads/combine_last_two_dimensions/Reshape`, "Reshape", [`${mha}/combine_heads/transpose`, undefined]);
-  graph.expect(`${mha}/ExpandDims_1`, "ExpandDims", [`${mha}/combine_heads/combine_last_two_dimensions/Reshape`, undefined]);
+  graph.expect(`${mha}/combine_heads/combine_last_two_dimensions/Reshape`, "Reshape", [
+    `${mha}/combine_heads/transpose`,
+    undefined,
+  ]);
+  graph.expect(`${mha}/ExpandDims_1`, "ExpandDims", [
+    `${mha}/combine_heads/combine_last_two_dimensions/Reshape`,
+    undefined,
+  ]);
   const attentionOutput = readConv1x1(graph, `${mha}/output_transform_single`, `${mha}/ExpandDims_1`, inputWidth);
   graph.expect(`${mha}/Squeeze_1`, "Squeeze", [`${mha}/output_transform_single/BiasAdd`]);
   const width = attentionOutput.kernel.cols;
@@ -102,7 +117,20 @@ export function readUseLiteLayer(graph: TfGraph, index: number, input: string, i
   graph.expect(`${ffn}/Scatter/ScatterNd`, "ScatterNd", [undefined, `${ffn}/Squeeze`, undefined]);
   graph.expect(`${ffn}/layer_postprocess/add`, "Add", [`${ffn}/Scatter/ScatterNd`, `${p}/layer_postprocess/add`]);
 
-  return { inputWidth, width, attentionNorm, qkv, heads, headDim, queryScale, attentionOutput, residual, ffnNorm, ffnIn, ffnOut };
+  return {
+    inputWidth,
+    width,
+    attentionNorm,
+    qkv,
+    heads,
+    headDim,
+    queryScale,
+    attentionOutput,
+    residual,
+    ffnNorm,
+    ffnIn,
+    ffnOut,
+  };
 }
 
 /** scale · (x − mean) / sqrt(var + eps) + bias, over the last axis, spelled out in TF ops. */
@@ -131,7 +159,10 @@ function readLayerNorm(graph: TfGraph, prefix: string, input: string, width: num
 /** A 1×1 VALID, stride-1 Conv2D over [batch, time, 1, in] plus bias: a dense layer. */
 function readConv1x1(graph: TfGraph, prefix: string, input: string, inputWidth: number): Dense {
   const conv = graph.expect(`${prefix}/Conv2D`, "Conv2D", [input, undefined]);
-  if (graph.attrString(`${prefix}/Conv2D`, "padding") !== "VALID" || graph.attrInts(`${prefix}/Conv2D`, "strides").some((s) => s !== 1)) {
+  if (
+    graph.attrString(`${prefix}/Conv2D`, "padding") !== "VALID" ||
+    graph.attrInts(`${prefix}/Conv2D`, "strides").some((s) => s !== 1)
+  ) {
     throw new Error(`USE-lite import: ${prefix}/Conv2D is not a plain 1×1 convolution`);
   }
   const { data, shape } = graph.floats(conv.input[1] ?? "", [1, 1, inputWidth, -1]);

@@ -39,5 +39,12 @@ export function readUseLitePackage(packageDir: string = useLitePackageDir()): Us
   const dist = join(packageDir, "dist");
   const modelJson = TfjsModelJsonSchema.parse(readJson(join(dist, "model.json")));
   const weights = loadTfjsWeights(modelJson, (path) => readFileSync(join(dist, path)));
-  return { name: pkg.name, version: pkg.version, license: pkg.license, modelJson, weights, vocab: readJson(join(dist, "vocab.json")) };
+  return {
+    name: pkg.name,
+    version: pkg.version,
+    license: pkg.license,
+    modelJson,
+    weights,
+    vocab: readJson(join(dist, "vocab.json")),
+  };
 }

@@ -47,19 +47,31 @@ export function readUseLiteSpec(graph: TfGraph): UseLiteSpec {
   const maxLength = graph.scalar(graph.input(`${KONA}/ClipToMaxLength/Less`, 1));
 
   // Embedding lookup of the clipped ids; padding is the SparseToDense default (-1), real tokens are > -1.
-  const lookup = graph.expect(`${KONA}/Encode/embedding_lookup`, "GatherV2", [undefined, `${KONA}/ClipToMaxLength/GatherV2_1`, undefined]);
+  const lookup = graph.expect(`${KONA}/Encode/embedding_lookup`, "GatherV2", [
+    undefined,
+    `${KONA}/ClipToMaxLength/GatherV2_1`,
+    undefined,
+  ]);
   if (graph.scalar(lookup.input[2] ?? "") !== 0) {
     throw new Error("USE-lite import: the embedding lookup does not gather rows");
   }
   const embeddings = matrix(graph, lookup.input[0] ?? "");
-  graph.expect(`${KONA}/Encode/Greater`, "Greater", [`${KONA}/Encode/SparseToDense`, `${KONA}/Encode/SparseToDense/default_value`]);
+  graph.expect(`${KONA}/Encode/Greater`, "Greater", [
+    `${KONA}/Encode/SparseToDense`,
+    `${KONA}/Encode/SparseToDense/default_value`,
+  ]);
 
   const invTimescales = readTimingSignal(graph, embeddings.cols);
   const maskBias = readMaskBias(graph);
 
   const layers: UseLiteLayer[] = [];
-  for (let i = 0; graph.has(`${STACK}/Layer_${i}/TransformerLayer/MultiheadAttention/qkv_transform_single/Conv2D`); i++) {
-    const input = i === 0 ? `${STACK}/Layer_0/add` : `${STACK}/Layer_${i - 1}/TransformerLayer/FFN/layer_postprocess/add`;
+  for (
+    let i = 0;
+    graph.has(`${STACK}/Layer_${i}/TransformerLayer/MultiheadAttention/qkv_transform_single/Conv2D`);
+    i++
+  ) {
+    const input =
+      i === 0 ? `${STACK}/Layer_0/add` : `${STACK}/Layer_${i - 1}/TransformerLayer/FFN/layer_postprocess/add`;
     const previousWidth = i === 0 ? embeddings.cols : (layers[i - 1]?.width ?? 0);
     layers.push(readUseLiteLayer(graph, i, input, previousWidth));
   }
@@ -82,18 +94,31 @@ function readTimingSignal(graph: TfGraph, width: number): Float32Array {
   graph.expect(`${timing}/TimingSignal/ExpandDims`, "ExpandDims", [`${timing}/TimingSignal/ToFloat_2`, undefined]);
   graph.expect(`${timing}/TimingSignal/ToFloat_2`, "Cast", [`${timing}/strided_slice_2`]);
   // Positions are column 1 of Where(mask): the index of each real token within its sentence.
-  graph.expect(`${timing}/strided_slice_2`, "StridedSlice", [`${STACK}/Layer_1/TransformerLayer/FFN/StoreMask/Where`, undefined, undefined, undefined]);
+  graph.expect(`${timing}/strided_slice_2`, "StridedSlice", [
+    `${STACK}/Layer_1/TransformerLayer/FFN/StoreMask/Where`,
+    undefined,
+    undefined,
+    undefined,
+  ]);
   graph.expect(`${STACK}/Layer_1/TransformerLayer/FFN/StoreMask/Where`, "Where", [`${KONA}/Encode/Greater`]);
   graph.expect(`${timing}/TimingSignal/Sin`, "Sin", [`${timing}/TimingSignal/mul_2`]);
   graph.expect(`${timing}/TimingSignal/Cos`, "Cos", [`${timing}/TimingSignal/mul_2`]);
-  const concat = graph.expect(`${timing}/TimingSignal/concat`, "ConcatV2", [`${timing}/TimingSignal/Sin`, `${timing}/TimingSignal/Cos`, undefined]);
+  const concat = graph.expect(`${timing}/TimingSignal/concat`, "ConcatV2", [
+    `${timing}/TimingSignal/Sin`,
+    `${timing}/TimingSignal/Cos`,
+    undefined,
+  ]);
   if (graph.scalar(concat.input[2] ?? "") !== 1) {
     throw new Error("USE-lite import: the timing signal is not concatenated along the feature axis");
   }
   graph.expect(`${timing}/Gather/GatherNd`, "GatherNd", [`${KONA}/Encode/Scatter/ScatterNd`, undefined]);
   graph.expect(`${timing}/add`, "Add", [`${timing}/Gather/GatherNd`, `${timing}/TimingSignal/concat`]);
   graph.expect(`${timing}/Scatter/ScatterNd`, "ScatterNd", [undefined, `${timing}/add`, undefined]);
-  graph.expect(`${KONA}/Encode/Scatter/ScatterNd`, "ScatterNd", [undefined, `${KONA}/Encode/embedding_lookup`, undefined]);
+  graph.expect(`${KONA}/Encode/Scatter/ScatterNd`, "ScatterNd", [
+    undefined,
+    `${KONA}/Encode/embedding_lookup`,
+    undefined,
+  ]);
   graph.expect(`${STACK}/Layer_0/add`, "Add", [`${KONA}/Encode/Scatter/ScatterNd`, `${timing}/Scatter/ScatterNd`]);
   return invTimescales;
 }

@@ -12,7 +12,16 @@ import { SENTENCEPIECE_VOCAB_FORMAT, type SentencePieceVocab } from "../../share
  * as 0, so they are exported as 0 to give the same ids.
  */
 const PackageVocabSchema = z
-  .array(z.tuple([z.string().min(1), z.number().finite().nullable().transform((score) => score ?? 0)]))
+  .array(
+    z.tuple([
+      z.string().min(1),
+      z
+        .number()
+        .finite()
+        .nullable()
+        .transform((score) => score ?? 0),
+    ]),
+  )
   .min(1);
 
 /** Settings the reference tokenizer hard-codes (tfjs-models universal-sentence-encoder tokenizer). */

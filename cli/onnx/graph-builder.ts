@@ -4,7 +4,14 @@
  * Every node has a caller-given name (its single output takes the same name), so a built graph
  * reads like the architecture it encodes and builds byte-identically every time.
  */
-import { AttributeType, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from "./onnx-types.ts";
+import {
+  AttributeType,
+  type OnnxAttribute,
+  type OnnxModel,
+  type OnnxNode,
+  type OnnxTensor,
+  type OnnxValueInfo,
+} from "./onnx-types.ts";
 
 /** An attribute value with its ONNX type spelled out (1 and 1.0 are different attributes). */
 export type AttributeValue = Omit<OnnxAttribute, "name">;
@@ -73,7 +80,12 @@ export class GraphBuilder {
   }
 
   /** Adds a node with one output named `name`; returns that output. */
-  op(opType: string, inputs: readonly string[], name: string, attrs: Readonly<Record<string, AttributeValue>> = {}): string {
+  op(
+    opType: string,
+    inputs: readonly string[],
+    name: string,
+    attrs: Readonly<Record<string, AttributeValue>> = {},
+  ): string {
     const [output] = this.opMulti(opType, inputs, name, 1, attrs);
     if (output === undefined) {
       throw new Error(`node ${name} has no output`);

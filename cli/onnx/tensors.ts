@@ -41,7 +41,12 @@ export function int8Tensor(name: string, dims: readonly number[], data: Int8Arra
 
 export function int64Tensor(name: string, dims: readonly number[], values: readonly number[]): OnnxTensor {
   checkSize(name, dims, values.length);
-  return { name, dims: [...dims], dataType: DataType.INT64, rawData: rawBytes(BigInt64Array.from(values, (v) => BigInt(v))) };
+  return {
+    name,
+    dims: [...dims],
+    dataType: DataType.INT64,
+    rawData: rawBytes(BigInt64Array.from(values, (v) => BigInt(v))),
+  };
 }
 
 export function tensorDims(tensor: OnnxTensor): number[] {

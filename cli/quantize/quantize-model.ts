@@ -54,13 +54,18 @@ export function quantizeModel(onnxBytes: Uint8Array, options: QuantizeOptions = 
   return quantizeModelWithReport(onnxBytes, options).bytes;
 }
 
-export function quantizeModelWithReport(onnxBytes: Uint8Array, options: QuantizeOptions = {}): { bytes: Uint8Array; report: QuantizeReport } {
+export function quantizeModelWithReport(
+  onnxBytes: Uint8Array,
+  options: QuantizeOptions = {},
+): { bytes: Uint8Array; report: QuantizeReport } {
   const model = decodeModel(onnxBytes);
   const warnings: string[] = [];
   // The schema covers ONNX IR 10; a size change on a plain re-encode means some field was not understood.
   const reencoded = encodeModel(model).length;
   if (reencoded !== onnxBytes.length) {
-    warnings.push(`re-encoding the unmodified model changes its size (${onnxBytes.length} → ${reencoded} bytes): fields newer than ONNX IR 10 may be lost`);
+    warnings.push(
+      `re-encoding the unmodified model changes its size (${onnxBytes.length} → ${reencoded} bytes): fields newer than ONNX IR 10 may be lost`,
+    );
   }
 
   const opset = opsetVersion(model);
@@ -81,10 +86,20 @@ export function quantizeModelWithReport(onnxBytes: Uint8Array, options: Quantize
   const names = new UniqueNames(model.graph);
   const quantized = plans.map((plan) => {
     rewriteWeight(model.graph, plan, names);
-    return { name: plan.name, op: plan.op, scheme: plan.scheme, axis: plan.axis, elements: plan.dims.reduce((a, b) => a * b, 1) };
+    return {
+      name: plan.name,
+      op: plan.op,
+      scheme: plan.scheme,
+      axis: plan.axis,
+      elements: plan.dims.reduce((a, b) => a * b, 1),
+    };
   });
   if (quantized.length > 0) {
-    setMetadata(model, QUANTIZATION_METADATA_KEY, perChannel ? "int8 weight-only, symmetric, per-channel" : "int8 weight-only, symmetric, per-tensor");
+    setMetadata(
+      model,
+      QUANTIZATION_METADATA_KEY,
+      perChannel ? "int8 weight-only, symmetric, per-channel" : "int8 weight-only, symmetric, per-tensor",
+    );
   }
 
   const bytes = encodeModel(model);
@@ -101,14 +116,21 @@ function rewriteWeight(graph: OnnxGraph, plan: WeightPlan, names: UniqueNames): 
     const scaleDims = plan.dims.map((d, i) => (i === 0 ? d : 1));
     const scaleName = names.take(`${plan.name}_row_scale`);
     graph.initializer.push(floatTensor(scaleName, scaleDims, scales));
-    graph.node = graph.node.flatMap((node) => (node.opType === "Gather" && node.input[0] === plan.name ? gatherRows(node, quantizedName, scaleName, names) : [node]));
+    graph.node = graph.node.flatMap((node) =>
+      node.opType === "Gather" && node.input[0] === plan.name
+        ? gatherRows(node, quantizedName, scaleName, names)
+        : [node],
+    );
     return;
   }
 
   const scaleDims = plan.axis === undefined ? [] : [scales.length];
   const scaleName = names.take(`${plan.name}_scale`);
   const zeroPointName = names.take(`${plan.name}_zero_point`);
-  graph.initializer.push(floatTensor(scaleName, scaleDims, scales), int8Tensor(zeroPointName, scaleDims, new Int8Array(scales.length)));
+  graph.initializer.push(
+    floatTensor(scaleName, scaleDims, scales),
+    int8Tensor(zeroPointName, scaleDims, new Int8Array(scales.length)),
+  );
   // The dequantized tensor keeps the weight's name, so every reader (subgraphs too) is unchanged.
   const dequantize: OnnxNode = {
     name: names.take(`${plan.name}_dequantize`),
@@ -130,10 +152,34 @@ function gatherRows(node: OnnxNode, quantizedName: string, scaleName: string, na
   const rowsFloat = names.take(`${output}_rows_float`);
   const axis0 = [{ ...attr.int(0), name: "axis" }];
   return [
-    { name: names.take(`${base}_gather_quantized`), opType: "Gather", input: [quantizedName, indices], output: [rows], attribute: axis0 },
-    { name: names.take(`${base}_gather_scales`), opType: "Gather", input: [scaleName, indices], output: [rowScales], attribute: axis0 },
-    { name: names.take(`${base}_to_float`), opType: "Cast", input: [rows], output: [rowsFloat], attribute: [{ ...attr.int(DataType.FLOAT), name: "to" }] },
-    { name: names.take(`${base}_dequantize`), opType: "Mul", input: [rowsFloat, rowScales], output: [output], attribute: [] },
+    {
+      name: names.take(`${base}_gather_quantized`),
+      opType: "Gather",
+      input: [quantizedName, indices],
+      output: [rows],
+      attribute: axis0,
+    },
+    {
+      name: names.take(`${base}_gather_scales`),
+      opType: "Gather",
+      input: [scaleName, indices],
+      output: [rowScales],
+      attribute: axis0,
+    },
+    {
+      name: names.take(`${base}_to_float`),
+      opType: "Cast",
+      input: [rows],
+      output: [rowsFloat],
+      attribute: [{ ...attr.int(DataType.FLOAT), name: "to" }],
+    },
+    {
+      name: names.take(`${base}_dequantize`),
+      opType: "Mul",
+      input: [rowsFloat, rowScales],
+      output: [output],
+      attribute: [],
+    },
   ];
 }
 

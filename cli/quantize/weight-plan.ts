@@ -124,7 +124,13 @@ export function planWeights(graph: OnnxGraph, options: PlanOptions): { plans: We
       const rowGathersOnly =
         !subgraphReads.has(name) &&
         !graph.output.some((o) => o.name === name) &&
-        readers.every((u) => u.index === 0 && u.node.opType === "Gather" && isDefaultDomain(u.node) && channelAxis("Gather", u.node, dims.length) === 0);
+        readers.every(
+          (u) =>
+            u.index === 0 &&
+            u.node.opType === "Gather" &&
+            isDefaultDomain(u.node) &&
+            channelAxis("Gather", u.node, dims.length) === 0,
+        );
       const scheme = rowGathersOnly && options.perChannel ? "gather-rows" : "dequantize-linear";
       plans.push({ tensor, name, dims, op, axis, scheme });
     }

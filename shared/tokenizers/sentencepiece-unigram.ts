@@ -60,8 +60,8 @@ export class SentencePieceUnigramTokenizer {
     }
 
     // Viterbi as the reference does it: 0 means "not reached yet", and ties go to the later edge.
-    const best = new Array<number>(n + 1).fill(0);
-    const bestId = new Array<number>(n + 1).fill(0);
+    const best = new Float64Array(n + 1);
+    const bestId = new Int32Array(n + 1);
     for (let end = 0; end <= n; end++) {
       for (const edge of edgesByEnd[end] ?? []) {
         const score = edge.score + (best[end - edge.symbolCount] ?? 0);
@@ -92,7 +92,7 @@ export class SentencePieceUnigramTokenizer {
       }
       previousUnknown = unknown;
     }
-    return ids.reverse();
+    return ids.toReversed();
   }
 
   private preprocess(text: string): string {
