@@ -133,16 +133,22 @@ describe("quantizeModel (weight-only int8, any ONNX model)", () => {
     await expectClose(original, bytes);
   });
 
-  it("uses one scale per tensor on request, and on opsets without per-channel DequantizeLinear", async () => {
+  it("uses one scale per tensor on request; Cast + Mul per channel on opsets before 13", async () => {
     const perTensor = quantizeModelWithReport(syntheticModel(17), { granularity: "per-tensor" });
     expect(perTensor.report.quantized.every((q) => q.axis === undefined && q.scheme === "dequantize-linear")).toBe(
       true,
     );
     await expectClose(syntheticModel(17), perTensor.bytes);
 
+    // DequantizeLinear has no per-channel axis before opset 13; Cast + Mul keeps per-channel scales.
     const old = quantizeModelWithReport(syntheticModel(12));
-    expect(old.report.warnings.join()).toContain("per tensor");
-    expect(old.report.quantized.every((q) => q.axis === undefined)).toBe(true);
+    expect(old.report.warnings).toEqual([]);
+    expect(old.report.quantized.map((q) => [q.name, q.scheme, q.axis])).toEqual([
+      ["w1", "cast-mul", 1],
+      ["w2", "cast-mul", 0],
+      ["shared_table", "cast-mul", 0],
+      ["rows_table", "gather-rows", 0],
+    ]);
     await expectClose(syntheticModel(12), old.bytes);
   });
 
