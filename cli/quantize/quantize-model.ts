@@ -1,9 +1,9 @@
 /**
  * @module
- * Weight-only int8 quantization for any ONNX model: large float weights (MatMul / Gemm weights and
- * Gather embedding tables by default; Conv and recurrent weights on request) are stored as int8 with symmetric scales,
- * per output channel by default, and turned back into float right where they are used.
- * Activations stay float, so accuracy stays close to the original while the file shrinks about 4×.
+ * Weight-only int8 quantization for any ONNX model. Large float weights — MatMul / Gemm weights and
+ * Gather embedding tables by default, Conv and recurrent weights on request — are stored as int8
+ * with symmetric scales (per output channel by default) and turned back into float where they are
+ * used. Activations stay float, so accuracy stays close to the original while the file shrinks ~4×.
  * Only standard ONNX ops are added (DequantizeLinear, or Cast + Mul on old opsets; Gather), so the
  * result runs on onnxruntime-node and onnxruntime-web alike. See weight-rewrite.ts for the graph
  * patterns and weight-plan.ts for what counts as a weight.
