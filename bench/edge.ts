@@ -49,6 +49,11 @@ async function workloads(): Promise<Workload[]> {
       body: { model: "ppocr-det", input: { image: page }, parameters: { limit_side_len: 320 } },
     },
     { model: "ppocr-rec", label: "text line 340x48", body: { model: "ppocr-rec", input: { image: line } } },
+    {
+      model: "use-lite",
+      label: "one 9-token sentence",
+      body: { model: "use-lite", input: { text: "How do I reset my account password?" } },
+    },
   ];
 }
 

@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { ModelSource } from "./build-manifest.ts";
+import { useLiteSource } from "./use-lite-model.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -55,5 +56,6 @@ export function defaultModelSources(): ModelSource[] {
       extras: { dictionary: join(ocr, "ppocr_keys_v1.txt") },
       settings: { image_height: 48, min_width: 320, max_width: 1600, use_space_char: true },
     },
+    useLiteSource(),
   ];
 }

@@ -14,7 +14,7 @@
 import * as ort from "onnxruntime-web/wasm";
 import ortWasmModule from "onnxruntime-web/ort-wasm-simd-threaded.wasm";
 import type { InferenceSession } from "onnxruntime-common";
-import type { OrtRuntime } from "../../shared/engine/ort-runtime.ts";
+import { type OrtRuntime, type SessionConfig, toExtraOptions } from "../../shared/engine/ort-runtime.ts";
 import type { ExecutionProvider } from "../../shared/manifest/model-manifest.ts";
 
 ort.env.wasm.numThreads = 1;
@@ -44,8 +44,12 @@ function findMemory(...namespaces: Array<object | undefined>): WebAssembly.Memor
 
 type Instantiate = typeof WebAssembly.instantiate;
 
-async function create(model: Uint8Array): Promise<InferenceSession> {
-  const options = { executionProviders: ["wasm"], graphOptimizationLevel: "all" as const };
+async function create(model: Uint8Array, config?: SessionConfig): Promise<InferenceSession> {
+  const options = {
+    executionProviders: ["wasm"],
+    graphOptimizationLevel: "all" as const,
+    extra: toExtraOptions(config),
+  };
   if (!backendReady) {
     const original: Instantiate = WebAssembly.instantiate;
     const patched = (source: unknown, imports?: WebAssembly.Imports) =>
@@ -74,11 +78,11 @@ export const ortWorkerdRuntime: OrtRuntime = {
     // The released workerd has no WebGPU (measured, also with the `webgpu` compatibility flag).
     return ["wasm"];
   },
-  async createSession(model, provider) {
+  async createSession(model, provider, config) {
     if (provider !== "wasm") {
       throw new Error(`provider ${provider} is not available in workerd`);
     }
-    return create(model);
+    return create(model, config);
   },
   heapBytes() {
     return heap?.buffer.byteLength;

@@ -91,13 +91,16 @@ export class ModelEngine {
       throw new Error("verified files lack the model file");
     }
     this.makeRoom(need);
-    const choice = await createSessionWithFallback(this.runtime, model, manifest.runtime.execution_providers).catch(
-      (error: unknown) => {
-        throw new ApiError(503, "model_load_failed", `Model ${versionLabel(manifest)} could not be loaded.`, {
-          cause: error,
-        });
-      },
-    );
+    const choice = await createSessionWithFallback(
+      this.runtime,
+      model,
+      manifest.runtime.execution_providers,
+      manifest.runtime.session_config,
+    ).catch((error: unknown) => {
+      throw new ApiError(503, "model_load_failed", `Model ${versionLabel(manifest)} could not be loaded.`, {
+        cause: error,
+      });
+    });
     // The ONNX bytes now live inside the session; keep only the small auxiliary files.
     files.delete(modelFile(manifest).name);
     const loaded = new LoadedModel({

@@ -6,7 +6,7 @@
  */
 import type { InferenceSession, Tensor } from "onnxruntime-common";
 import type { ExecutionProvider } from "../manifest/model-manifest.ts";
-import type { OrtRuntime } from "./ort-runtime.ts";
+import { type OrtRuntime, toExtraOptions } from "./ort-runtime.ts";
 
 /** The part of an onnxruntime module the engine uses. */
 export interface OrtModule {
@@ -29,11 +29,12 @@ export function runtimeFromOrtModule(ort: OrtModule, options: ModuleRuntimeOptio
     name: options.name,
     Tensor: ort.Tensor,
     availableProviders: options.providers,
-    createSession(model, provider) {
+    createSession(model, provider, config) {
       return ort.InferenceSession.create(model, {
         graphOptimizationLevel: "all",
         ...options.sessionOptions,
         executionProviders: [provider],
+        extra: toExtraOptions(config),
       });
     },
   };

@@ -40,6 +40,16 @@ export async function warm(engine: ModelEngine, manifest: ModelManifest, runs = 
   return loaded;
 }
 
+/** Runs `work` with the model's task context (loading the model if needed): for routes that call a task directly. */
+export async function withModel<T>(
+  engine: ModelEngine,
+  manifest: ModelManifest,
+  work: (ctx: TaskContext) => Promise<T>,
+): Promise<{ result: T; loaded: LoadedModel }> {
+  const loaded = await engine.acquire(manifest);
+  return { result: await work(contextOf(loaded, engine)), loaded };
+}
+
 function contextOf(loaded: LoadedModel, engine: ModelEngine): TaskContext {
   return {
     manifest: loaded.manifest,

@@ -5,7 +5,7 @@
  * needed feature, say), the next one is tried and the reason is kept so it can be shown.
  */
 import type { ExecutionProvider } from "../manifest/model-manifest.ts";
-import type { InferenceSession, OrtRuntime } from "./ort-runtime.ts";
+import type { InferenceSession, OrtRuntime, SessionConfig } from "./ort-runtime.ts";
 
 export interface ProviderChoice {
   session: InferenceSession;
@@ -27,6 +27,7 @@ export async function createSessionWithFallback(
   runtime: OrtRuntime,
   model: Uint8Array,
   allowed: readonly ExecutionProvider[],
+  configByProvider: Partial<Record<ExecutionProvider, SessionConfig>> = {},
 ): Promise<ProviderChoice> {
   const candidates = candidateProviders(await runtime.availableProviders(), allowed);
   if (candidates.length === 0) {
@@ -37,7 +38,7 @@ export async function createSessionWithFallback(
   const failures: string[] = [];
   for (const provider of candidates) {
     try {
-      const session = await runtime.createSession(model, provider);
+      const session = await runtime.createSession(model, provider, configByProvider[provider]);
       const fallbackReason = failures.length > 0 ? failures.join("; ") : undefined;
       return fallbackReason === undefined ? { session, provider } : { session, provider, fallbackReason };
     } catch (error) {

@@ -47,6 +47,13 @@ export const RuntimeNeedsSchema = z.object({
   opset: z.number().int().positive().optional(),
   /** Upper bound on the elements of any one input tensor: requests beyond it are refused with 400. */
   max_input_elements: z.number().int().positive().default(4_000_000),
+  /**
+   * onnxruntime session config entries per provider (e.g. for `wasm`, `session.disable_quant_qdq: "1"`
+   * dequantizes int8 weights once at load, trading memory for speed; native CPU has fused int8 kernels).
+   */
+  session_config: z
+    .partialRecord(ExecutionProviderSchema, z.record(z.string().regex(/^[a-z_]+(\.[a-z0-9_]+)+$/), z.string().max(64)))
+    .default({}),
 });
 export type RuntimeNeeds = z.infer<typeof RuntimeNeedsSchema>;
 
@@ -63,6 +70,7 @@ export const ModelManifestSchema = z
     runtime: RuntimeNeedsSchema.default({
       execution_providers: ["webgpu", "wasm", "cpu"],
       max_input_elements: 4_000_000,
+      session_config: {},
     }),
     /** Task-specific pre- and post-processing settings; each task adapter validates its own. */
     settings: z.record(z.string(), z.unknown()).default({}),

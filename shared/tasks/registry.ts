@@ -4,6 +4,7 @@
  */
 import { ApiError } from "../errors.ts";
 import type { ModelManifest } from "../manifest/model-manifest.ts";
+import { embeddingsAdapter } from "./embeddings.ts";
 import { ocrDetectionAdapter } from "./ocr-detection.ts";
 import { ocrRecognitionAdapter } from "./ocr-recognition.ts";
 import { isRawInput, rawTensorsAdapter } from "./raw-tensors.ts";
@@ -15,6 +16,7 @@ type AnyAdapter = TaskAdapter<unknown>;
 
 const ADAPTERS: Partial<Record<ModelManifest["task"], AnyAdapter>> = {
   vad: vadAdapter as AnyAdapter,
+  embeddings: embeddingsAdapter as AnyAdapter,
   "ocr-detection": ocrDetectionAdapter as AnyAdapter,
   "ocr-recognition": ocrRecognitionAdapter as AnyAdapter,
   raw: rawTensorsAdapter as AnyAdapter,

@@ -54,7 +54,19 @@ describe("edge network on loopback", () => {
     for await (const model of client.models.list()) {
       ids.push(model.id);
     }
-    expect(ids.toSorted()).toEqual(["ppocr-det", "ppocr-rec", "silero-vad"]);
+    expect(ids.toSorted()).toEqual(["ppocr-det", "ppocr-rec", "silero-vad", "use-lite"]);
+  });
+
+  it("creates embeddings through the official openai client", async () => {
+    const client = new OpenAI({ baseURL: `${edge.url}/v1`, apiKey: "not-needed-yet" });
+    const res = await client.embeddings.create({
+      model: "use-lite",
+      input: ["a cat sat on the mat", "a kitten was sitting on the rug"],
+    });
+    expect(res.data).toHaveLength(2);
+    const [a, b] = res.data.map((d) => d.embedding);
+    const cosine = (a ?? []).reduce((s, x, i) => s + x * (b?.[i] ?? 0), 0);
+    expect(cosine).toBeGreaterThan(0.5);
   });
 
   it("the openai client sees a 404 as NotFoundError with the error code", async () => {

@@ -80,7 +80,7 @@ describe("edge inference in workerd matches onnxruntime-node", () => {
       data: Array<{ id: string; loaded: boolean; provider?: string; runtime?: string }>;
     };
     expect(list.object).toBe("list");
-    expect(list.data.map((m) => m.id).toSorted()).toEqual(["ppocr-det", "ppocr-rec", "silero-vad"]);
+    expect(list.data.map((m) => m.id).toSorted()).toEqual(["ppocr-det", "ppocr-rec", "silero-vad", "use-lite"]);
     const vad = list.data.find((m) => m.id === "silero-vad");
     expect(vad).toMatchObject({ loaded: true, provider: "wasm", runtime: "ort-web" });
   });

@@ -1,0 +1,66 @@
+/**
+ * @module
+ * `POST /v1/embeddings` (OpenAI-compatible) on any served model of task `embeddings`.
+ */
+import { Hono } from "hono";
+import { bytesToBase64 } from "../../shared/base64.ts";
+import { withModel } from "../../shared/engine/predict.ts";
+import { ApiError } from "../../shared/errors.ts";
+import { EmbeddingsRequestSchema, type EmbeddingsResponse } from "../../shared/protocol/embeddings.ts";
+import { checkTexts, embeddingSettings, embedTexts } from "../../shared/tasks/embeddings.ts";
+import type { EdgeEnv } from "../env.ts";
+import { setInferenceHeaders } from "../inference-headers.ts";
+import { readJson } from "../middleware/json-body.ts";
+import { requireModel } from "../model-lookup.ts";
+
+export const embeddingsRoutes = new Hono<EdgeEnv>().post("/v1/embeddings", async (c) => {
+  const { catalog, engine } = c.get("deps");
+  const body = await readJson(c, EmbeddingsRequestSchema);
+  const manifest = await requireModel(catalog, body.model);
+  if (manifest.task !== "embeddings") {
+    throw new ApiError(
+      400,
+      "wrong_task",
+      `Model ${manifest.id} is a ${manifest.task} model; /v1/embeddings needs an embeddings model.`,
+      { param: "model" },
+    );
+  }
+  const texts = typeof body.input === "string" ? [body.input] : body.input;
+  if (!texts.every((t): t is string => typeof t === "string")) {
+    throw new ApiError(
+      400,
+      "unsupported_input",
+      "input must be text (a string or an array of strings); token ids are not accepted.",
+      { param: "input" },
+    );
+  }
+  const settings = embeddingSettings(manifest);
+  if (body.dimensions !== undefined && body.dimensions !== settings.dimensions) {
+    throw new ApiError(
+      400,
+      "unsupported_dimensions",
+      `Model ${manifest.id} produces ${settings.dimensions} dimensions and cannot shorten them.`,
+      { param: "dimensions" },
+    );
+  }
+  const started = performance.now();
+  const { result, loaded } = await withModel(engine, manifest, (ctx) =>
+    embedTexts(checkTexts(texts, settings, "input"), ctx),
+  );
+  setInferenceHeaders(c, manifest, "bypass", loaded.provider);
+  c.header("server-timing", `infer;dur=${(performance.now() - started).toFixed(3)}`);
+  const response: EmbeddingsResponse = {
+    object: "list",
+    data: result.embeddings.map((e, index) => ({
+      object: "embedding",
+      index,
+      embedding:
+        body.encoding_format === "base64"
+          ? bytesToBase64(new Uint8Array(e.buffer, e.byteOffset, e.byteLength))
+          : Array.from(e),
+    })),
+    model: manifest.id,
+    usage: { prompt_tokens: result.tokens, total_tokens: result.tokens },
+  };
+  return c.json(response);
+});
