@@ -52,7 +52,10 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
         compatibilityDate: COMPATIBILITY_DATE,
         r2Buckets: { MODELS: `models-${options.pop}` },
         kvNamespaces: { CONFIG: `config-${options.pop}` },
-        durableObjects: { CATALOG: { className: "ModelCatalogDO", useSQLite: true } },
+        durableObjects: {
+          CATALOG: { className: "ModelCatalogDO", useSQLite: true },
+          SEMCACHE: { className: "SemanticCacheDO", useSQLite: true },
+        },
         bindings: { POP_ID: options.pop, ADMIN_TOKEN: options.adminToken, LOG_LEVEL: "warn", ...options.vars },
       },
     ],

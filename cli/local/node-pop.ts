@@ -10,6 +10,8 @@ import { DEFAULT_LIMITS } from "../../edge/deps.ts";
 import { ModelEngine } from "../../shared/engine/model-engine.ts";
 import { jsonLogger, type Logger } from "../../shared/log.ts";
 import { MemoryModelCatalog } from "../../shared/storage/memory-model-catalog.ts";
+import { MemoryCacheStore } from "../../shared/cache/memory-cache-store.ts";
+import { DEFAULT_CACHE_SETTINGS } from "../../edge/cache/cache-settings.ts";
 import { FsBlobStore } from "../../origin/storage/fs-blob-store.ts";
 import { ortNodeRuntime } from "../../origin/runtime/ort-node.ts";
 
@@ -45,6 +47,7 @@ export async function startNodePop(o: NodePopOptions): Promise<RunningNodePop> {
     }),
     limits: DEFAULT_LIMITS,
     adminToken: o.adminToken,
+    cache: { store: new MemoryCacheStore(), settings: DEFAULT_CACHE_SETTINGS },
   });
   return new Promise((resolve, reject) => {
     const server = serve(

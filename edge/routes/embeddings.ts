@@ -6,8 +6,10 @@ import { Hono } from "hono";
 import { bytesToBase64 } from "../../shared/base64.ts";
 import { withModel } from "../../shared/engine/predict.ts";
 import { ApiError } from "../../shared/errors.ts";
+import { modelFile } from "../../shared/manifest/model-manifest.ts";
 import { EmbeddingsRequestSchema, type EmbeddingsResponse } from "../../shared/protocol/embeddings.ts";
 import { checkTexts, embeddingSettings, embedTexts } from "../../shared/tasks/embeddings.ts";
+import { withCache } from "../cache/with-cache.ts";
 import type { EdgeEnv } from "../env.ts";
 import { setInferenceHeaders } from "../inference-headers.ts";
 import { readJson } from "../middleware/json-body.ts";
@@ -43,24 +45,32 @@ export const embeddingsRoutes = new Hono<EdgeEnv>().post("/v1/embeddings", async
       { param: "dimensions" },
     );
   }
-  const started = performance.now();
-  const { result, loaded } = await withModel(engine, manifest, (ctx) =>
-    embedTexts(checkTexts(texts, settings, "input"), ctx),
+  // Embeddings are cached by exact input only: a paraphrase has its own vector.
+  const { user: _user, ...request } = body;
+  return withCache(
+    c,
+    { route: "/v1/embeddings", model: manifest.id, modelVersion: modelFile(manifest).sha256, fields: {}, request },
+    async () => {
+      const started = performance.now();
+      const { result, loaded } = await withModel(engine, manifest, (ctx) =>
+        embedTexts(checkTexts(texts, settings, "input"), ctx),
+      );
+      setInferenceHeaders(c, manifest, "bypass", loaded.provider);
+      c.header("server-timing", `infer;dur=${(performance.now() - started).toFixed(3)}`);
+      const response: EmbeddingsResponse = {
+        object: "list",
+        data: result.embeddings.map((e, index) => ({
+          object: "embedding",
+          index,
+          embedding:
+            body.encoding_format === "base64"
+              ? bytesToBase64(new Uint8Array(e.buffer, e.byteOffset, e.byteLength))
+              : Array.from(e),
+        })),
+        model: manifest.id,
+        usage: { prompt_tokens: result.tokens, total_tokens: result.tokens },
+      };
+      return c.json(response);
+    },
   );
-  setInferenceHeaders(c, manifest, "bypass", loaded.provider);
-  c.header("server-timing", `infer;dur=${(performance.now() - started).toFixed(3)}`);
-  const response: EmbeddingsResponse = {
-    object: "list",
-    data: result.embeddings.map((e, index) => ({
-      object: "embedding",
-      index,
-      embedding:
-        body.encoding_format === "base64"
-          ? bytesToBase64(new Uint8Array(e.buffer, e.byteOffset, e.byteLength))
-          : Array.from(e),
-    })),
-    model: manifest.id,
-    usage: { prompt_tokens: result.tokens, total_tokens: result.tokens },
-  };
-  return c.json(response);
 });

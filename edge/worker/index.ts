@@ -12,12 +12,17 @@ import type { ModelCatalogDO } from "./catalog-do.ts";
 import { DEFAULT_LIMITS } from "../deps.ts";
 import type { EdgeEnv } from "../env.ts";
 import { ortWorkerdRuntime } from "./ort-workerd.ts";
+import { DoCacheStore } from "./do-cache-store.ts";
+import type { SemanticCacheDO } from "./semantic-cache-do.ts";
+import { DEFAULT_CACHE_SETTINGS } from "../cache/cache-settings.ts";
 
 export { ModelCatalogDO } from "./catalog-do.ts";
+export { SemanticCacheDO } from "./semantic-cache-do.ts";
 
 export interface Env {
   MODELS: R2Bucket;
   CATALOG: DurableObjectNamespace<ModelCatalogDO>;
+  SEMCACHE: DurableObjectNamespace<SemanticCacheDO>;
   CONFIG: KVNamespace;
   POP_ID?: string;
   ADMIN_TOKEN?: string;
@@ -25,6 +30,13 @@ export interface Env {
   MAX_BODY_BYTES?: string;
   CATALOG_TTL_MS?: string;
   LOG_LEVEL?: string;
+  /** "off" turns the response cache off. */
+  CACHE?: string;
+  CACHE_TTL_S?: string;
+  CACHE_CAPACITY?: string;
+  CACHE_THRESHOLD?: string;
+  CACHE_EMBEDDER?: string;
+  CACHE_VERIFIER?: string;
 }
 
 let app: Hono<EdgeEnv> | undefined;
@@ -46,6 +58,21 @@ function build(env: Env): Hono<EdgeEnv> {
     }),
     limits: { ...DEFAULT_LIMITS, maxBodyBytes: numberOr(env.MAX_BODY_BYTES, DEFAULT_LIMITS.maxBodyBytes) },
     adminToken: env.ADMIN_TOKEN,
+    ...(env.CACHE === "off"
+      ? {}
+      : {
+          cache: {
+            store: new DoCacheStore(env.SEMCACHE),
+            settings: {
+              ...DEFAULT_CACHE_SETTINGS,
+              ttlMs: numberOr(env.CACHE_TTL_S, DEFAULT_CACHE_SETTINGS.ttlMs / 1000) * 1000,
+              capacity: numberOr(env.CACHE_CAPACITY, DEFAULT_CACHE_SETTINGS.capacity),
+              thresholdFloor: numberOr(env.CACHE_THRESHOLD, DEFAULT_CACHE_SETTINGS.thresholdFloor),
+              embedderId: env.CACHE_EMBEDDER ?? DEFAULT_CACHE_SETTINGS.embedderId,
+              verifier: env.CACHE_VERIFIER === "off" ? "off" : "rules",
+            },
+          },
+        }),
   });
 }
 

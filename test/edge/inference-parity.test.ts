@@ -27,7 +27,7 @@ describe("edge inference in workerd matches onnxruntime-node", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("x-edgefleet-served-by")).toBe("edge/test");
     expect(res.headers.get("x-edgefleet-model-version")).toBe("4.0.0");
-    expect(res.headers.get("x-edgefleet-cache")).toBe("bypass");
+    expect(res.headers.get("x-edgefleet-cache")).toBe("miss");
     expect(res.headers.get("x-edgefleet-provider")).toBe("wasm");
     const edge = (await res.json()) as { output: VadOutput; version: string; usage: { frames: number } };
     const ref = (await native(body)).output as VadOutput;

@@ -1,0 +1,174 @@
+/**
+ * @module
+ * The cache around one inference call. Lookup: the exact layer first (no embedding needed),
+ * then — for requests that may be matched by meaning — the semantic layer with the query's
+ * embedding. On a miss the call runs; its answer goes to the client as it arrives and, if it
+ * is admissible, is stored in the background. Headers say what happened:
+ * `x-edgefleet-cache: hit | semantic | miss | bypass`, `x-edgefleet-similarity`,
+ * `x-edgefleet-cache-rejected: <reason>` when the verifier refused the nearest entry.
+ */
+import type { Context } from "hono";
+import { exactKey, partitionKey } from "../../shared/cache/cache-keys.ts";
+import type { LookupResult } from "../../shared/cache/partition-cache.ts";
+import type { EdgeEnv } from "../env.ts";
+import { replayAnswer } from "./answer-replay.ts";
+import { cacheEmbedder } from "./cache-embedder.ts";
+import { cachePolicy } from "./cache-policy.ts";
+import type { EdgeCache } from "./cache-settings.ts";
+import { toCachedAnswer } from "./capture-answer.ts";
+import { tenantOf } from "./tenant.ts";
+
+export interface CacheableCall {
+  route: string;
+  model: string;
+  /** Digest of the exact version that would answer. */
+  modelVersion: string;
+  /** Every request field except the question: its hash is part of the partition key. */
+  fields: unknown;
+  /** The whole request: its canonical hash is the exact key. */
+  request: unknown;
+  /** The question in plain text, when the request may be answered by a similar earlier one. */
+  semanticQuery?: string;
+}
+
+export async function withCache(
+  c: Context<EdgeEnv>,
+  call: CacheableCall,
+  produce: () => Promise<Response>,
+): Promise<Response> {
+  const { cache, pop } = c.get("deps");
+  if (!cache) {
+    return mark(await produce(), "bypass");
+  }
+  const policy = cachePolicy(c.req.raw.headers, cache.settings.thresholdFloor);
+  if (!policy.read && !policy.write) {
+    return mark(await produce(), "bypass");
+  }
+  const embedder = call.semanticQuery === undefined ? undefined : await cacheEmbedder(c, cache.settings.embedderId);
+  const partition = await partitionKey({
+    tenant: await tenantOf(c.req.raw.headers),
+    route: call.route,
+    model: call.model,
+    modelVersion: call.modelVersion,
+    ...(embedder ? { embedder: embedder.digest } : {}),
+    fields: call.fields,
+  });
+  const exact = await exactKey(call.request);
+  let vector: Float32Array | undefined;
+  let result: LookupResult = { kind: "miss" };
+  if (policy.read) {
+    result = await cache.store.lookup(partition, { exactKey: exact });
+    if (result.kind === "miss" && embedder && call.semanticQuery !== undefined) {
+      vector = await embedder.embed(call.semanticQuery);
+      result = await cache.store.lookup(partition, {
+        exactKey: exact,
+        semantic: { query: call.semanticQuery, vector, threshold: policy.threshold, verifier: cache.settings.verifier },
+      });
+    }
+  }
+  if (result.kind === "hit" || result.kind === "semantic") {
+    const res = replayAnswer(result.answer);
+    res.headers.set("x-edgefleet-cache", result.kind);
+    res.headers.set("x-edgefleet-served-by", `edge/${pop}`);
+    res.headers.set("x-edgefleet-model-version", result.answer.modelVersion);
+    if (result.kind === "semantic") {
+      res.headers.set("x-edgefleet-similarity", result.similarity.toFixed(4));
+    }
+    return res;
+  }
+  const produced = mark(await produce(), "miss");
+  if (result.rejected) {
+    produced.headers.set("x-edgefleet-cache-rejected", result.rejected.reason);
+  }
+  if (!policy.write || produced.status !== 200 || !produced.body) {
+    return produced;
+  }
+  const [toClient, toCache] = produced.body.tee();
+  const fill = storeInBackground(c, cache, partition, exact, call, embedder, vector, produced, toCache);
+  background(c, fill);
+  return new Response(toClient, produced);
+}
+
+async function storeInBackground(
+  c: Context<EdgeEnv>,
+  cache: EdgeCache,
+  partition: string,
+  exact: string,
+  call: CacheableCall,
+  embedder: Awaited<ReturnType<typeof cacheEmbedder>>,
+  vector: Float32Array | undefined,
+  produced: Response,
+  body: ReadableStream<Uint8Array>,
+): Promise<void> {
+  const text = await readLimited(body, cache.settings.maxAnswerBytes);
+  const answer =
+    text === undefined
+      ? undefined
+      : toCachedAnswer(
+          produced.status,
+          produced.headers.get("content-type") ?? "",
+          text,
+          produced.headers.get("x-edgefleet-model-version") ?? call.modelVersion,
+        );
+  if (!answer) {
+    return;
+  }
+  const query = call.semanticQuery;
+  const semanticVector = query !== undefined && embedder ? (vector ?? (await embedder.embed(query))) : undefined;
+  await cache.store.put(partition, {
+    exactKey: exact,
+    ...(query !== undefined && semanticVector ? { semantic: { query, vector: semanticVector } } : {}),
+    answer,
+    ttlMs: cache.settings.ttlMs,
+    capacity: cache.settings.capacity,
+  });
+  c.get("deps").log.log("debug", "cache.filled", {
+    request_id: c.get("requestId"),
+    route: call.route,
+    semantic: semanticVector !== undefined,
+  });
+}
+
+/** The stream as text, or undefined once it grows past `limit` (too big to store) or fails. */
+async function readLimited(body: ReadableStream<Uint8Array>, limit: number): Promise<string | undefined> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = "";
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        return text + decoder.decode();
+      }
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel();
+        return undefined;
+      }
+      text += decoder.decode(value, { stream: true });
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+function mark(res: Response, status: "miss" | "bypass"): Response {
+  // Responses from fetch have immutable headers; a copy's are ours.
+  const out = new Response(res.body, res);
+  out.headers.set("x-edgefleet-cache", status);
+  return out;
+}
+
+function background(c: Context<EdgeEnv>, work: Promise<void>): void {
+  const guarded = work.catch((error: unknown) => {
+    c.get("deps").log.log("warn", "cache.fill_failed", {
+      error: error instanceof Error ? error.message : String(error),
+    });
+  });
+  try {
+    c.executionCtx.waitUntil(guarded);
+  } catch {
+    // Node has no ExecutionContext: the promise simply runs on.
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * @module
+ * The two keys of a cached answer.
+ * - The partition key is a hash of everything that may change the answer apart from the
+ *   question itself: tenant, route, model id and version digest, the embedder used for
+ *   semantic matching, and every other request field (system prompt, tools, generation
+ *   parameters). Anything not known to be irrelevant is in it: a new field can only split
+ *   partitions, never merge them.
+ * - The exact key is a hash of the whole canonical request.
+ */
+import { sha256Hex } from "../crypto/sha256.ts";
+import { canonicalJson } from "./canonical-json.ts";
+
+export interface PartitionParts {
+  tenant: string;
+  route: string;
+  model: string;
+  /** Digest of the exact model version that answers (the ONNX file's sha256, or the origin's version label). */
+  modelVersion: string;
+  /** Digest of the embedder's model file when the request may be matched semantically. */
+  embedder?: string;
+  /** Every request field except the question (system prompt, tools, parameters…). */
+  fields: unknown;
+}
+
+const encoder = new TextEncoder();
+
+export function partitionKey(parts: PartitionParts): Promise<string> {
+  return sha256Hex(encoder.encode(canonicalJson({ v: 1, ...parts })));
+}
+
+export function exactKey(request: unknown): Promise<string> {
+  return sha256Hex(encoder.encode(canonicalJson(request)));
+}

@@ -1,0 +1,28 @@
+/**
+ * @module
+ * The port between the edge and its cache partitions: one call per lookup, one per fill, each
+ * addressed to exactly one partition. Workers: one Durable Object per partition. Node PoPs: memory.
+ */
+import type { CachedAnswer } from "./cache-entry.ts";
+import type { LookupResult } from "./partition-cache.ts";
+
+export interface CacheLookup {
+  exactKey: string;
+  semantic?: { query: string; vector: Float32Array; threshold: number; verifier: VerifierChoice };
+}
+
+export interface CacheFill {
+  exactKey: string;
+  semantic?: { query: string; vector: Float32Array };
+  answer: CachedAnswer;
+  ttlMs: number;
+  capacity: number;
+}
+
+/** `rules`: the built-in verifier; `off`: similarity alone decides (per-tenant opt-out). */
+export type VerifierChoice = "rules" | "off";
+
+export interface CacheStore {
+  lookup(partition: string, request: CacheLookup): Promise<LookupResult>;
+  put(partition: string, fill: CacheFill): Promise<void>;
+}

@@ -1,0 +1,101 @@
+/**
+ * @module
+ * One cache partition: everything in it shares tenant, model version, system prompt, tools and
+ * generation parameters (the partition key), so nothing here can ever answer a request of
+ * another partition. Lookup tries the exact layer (hash of the canonical request), then the
+ * semantic layer (nearest stored query above the threshold, confirmed by the verifier).
+ * Entries expire after a TTL; past the capacity the least recently used go first.
+ */
+import type { CachedAnswer, EntryTable, NewEntry } from "./cache-entry.ts";
+import type { EncodedVector, VectorIndex } from "./vector-index.ts";
+
+/** The second opinion on a semantic candidate (issue: "never answers the opposite question"). */
+export interface CandidateVerifier {
+  verify(cachedQuery: string, incomingQuery: string): { ok: true } | { ok: false; reason: string };
+}
+
+export interface LookupRequest {
+  exactKey: string;
+  semantic?: { query: string; vector: EncodedVector; threshold: number; verifier?: CandidateVerifier };
+  now: number;
+}
+
+export type LookupResult =
+  | { kind: "hit"; answer: CachedAnswer }
+  | { kind: "semantic"; answer: CachedAnswer; similarity: number }
+  | { kind: "miss"; rejected?: { reason: string; similarity: number } };
+
+/** Candidates checked by the verifier before the lookup gives up: the best few above the threshold. */
+const SEMANTIC_CANDIDATES = 4;
+
+export class PartitionCache {
+  private readonly table: EntryTable;
+  private readonly index: VectorIndex;
+
+  constructor(table: EntryTable, index: VectorIndex) {
+    this.table = table;
+    this.index = index;
+    for (const { id, vector } of table.vectors()) {
+      index.add(id, vector);
+    }
+  }
+
+  lookup(req: LookupRequest): LookupResult {
+    const exact = this.table.byExactKey(req.exactKey);
+    if (exact && exact.expiresAt > req.now) {
+      this.table.touch(exact.id, req.now);
+      return { kind: "hit", answer: exact.answer };
+    }
+    if (exact) {
+      this.drop(exact.id);
+    }
+    if (!req.semantic) {
+      return { kind: "miss" };
+    }
+    const { query, vector, threshold, verifier } = req.semantic;
+    let rejected: { reason: string; similarity: number } | undefined;
+    for (const match of this.index.search(vector, threshold, SEMANTIC_CANDIDATES)) {
+      const entry = this.table.byId(match.id);
+      if (!entry || entry.expiresAt <= req.now || entry.query === null) {
+        continue;
+      }
+      const verdict = verifier?.verify(entry.query, query) ?? { ok: true };
+      if (verdict.ok) {
+        this.table.touch(entry.id, req.now);
+        return { kind: "semantic", answer: entry.answer, similarity: match.similarity };
+      }
+      rejected ??= { reason: verdict.reason, similarity: match.similarity };
+    }
+    return rejected ? { kind: "miss", rejected } : { kind: "miss" };
+  }
+
+  /** Stores an answer; past `capacity` entries the least recently used are evicted. */
+  put(entry: NewEntry, capacity: number): void {
+    const bytes = entry.exactKey.length + (entry.semantic?.query.length ?? 0) + JSON.stringify(entry.answer).length;
+    const { id, replaced } = this.table.insert(entry, bytes);
+    if (replaced !== undefined) {
+      this.index.remove(replaced);
+    }
+    if (entry.semantic) {
+      this.index.add(id, entry.semantic.vector);
+    }
+    for (const old of this.table.expired(entry.now, 64)) {
+      this.drop(old);
+    }
+    const over = this.table.count() - capacity;
+    if (over > 0) {
+      for (const old of this.table.leastRecentlyUsed(over)) {
+        this.drop(old);
+      }
+    }
+  }
+
+  stats(): { entries: number; bytes: number; indexBytes: number } {
+    return { entries: this.table.count(), bytes: this.table.totalBytes(), indexBytes: this.index.bytes() };
+  }
+
+  private drop(id: number): void {
+    this.table.delete(id);
+    this.index.remove(id);
+  }
+}

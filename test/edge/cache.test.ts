@@ -1,0 +1,181 @@
+// The response cache inside workerd: answers are shared only within a partition (tenant,
+// model version, parameters), no-store/no-cache are honoured, and the semantic layer of the
+// partition Durable Object matches paraphrases by real USE-lite embeddings.
+import { env, SELF } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { ModelManifest } from "../../shared/manifest/model-manifest.ts";
+import { admin, BASE, postJson, seedDefaultModels } from "./helpers.ts";
+
+const ALICE = { authorization: "Bearer tenant-alice-key" };
+const BOB = { authorization: "Bearer tenant-bob-key" };
+const audio = { model: "silero-vad", input: { audio: Array.from({ length: 1600 }, (_, i) => Math.sin(i / 9) * 0.3) } };
+
+let manifests: ModelManifest[];
+
+beforeAll(async () => {
+  manifests = await seedDefaultModels();
+});
+
+async function cacheStatus(res: Response): Promise<string | null> {
+  await res.arrayBuffer();
+  return res.headers.get("x-edgefleet-cache");
+}
+
+describe("exact layer through the API", () => {
+  it("serves a repeated request from the cache, only to the same tenant", async () => {
+    expect(await cacheStatus(await postJson("/v1/predict", audio, ALICE))).toBe("miss");
+    // The fill runs after the response; give it a moment to land.
+    await new Promise((r) => setTimeout(r, 50));
+    const again = await postJson("/v1/predict", audio, ALICE);
+    expect(again.headers.get("x-edgefleet-cache")).toBe("hit");
+    expect(again.headers.get("x-edgefleet-served-by")).toBe("edge/test");
+    expect(((await again.json()) as { model: string }).model).toBe("silero-vad");
+    expect(await cacheStatus(await postJson("/v1/predict", audio, BOB))).toBe("miss");
+    expect(await cacheStatus(await postJson("/v1/predict", audio))).toBe("miss");
+  });
+
+  it("never answers across a parameter change or a new model version", async () => {
+    const body = { ...audio, input: { audio: audio.input.audio.slice(0, 800) } };
+    await cacheStatus(await postJson("/v1/predict", body, ALICE));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await cacheStatus(await postJson("/v1/predict", body, ALICE))).toBe("hit");
+    expect(await cacheStatus(await postJson("/v1/predict", { ...body, parameters: { threshold: 0.6 } }, ALICE))).toBe(
+      "miss",
+    );
+    // Publish a new version whose file differs (a field number ONNX does not use, appended to the
+    // protobuf: parsers skip it), exactly as a real new version changes the file's sha256.
+    const vad = manifests.find((m) => m.id === "silero-vad");
+    const file = vad?.files[0];
+    if (!vad || !file) {
+      throw new Error("no vad manifest");
+    }
+    const bytes = new Uint8Array(
+      await (await env.FIXTURES.fetch(`http://fixtures/blobs/${file.sha256}`)).arrayBuffer(),
+    );
+    const v2bytes = new Uint8Array([...bytes, 0x98, 0x06, 0x01]);
+    const digest = [...new Uint8Array(await crypto.subtle.digest("SHA-256", v2bytes))]
+      .map((b) => b.toString(16).padStart(2, "0"))
+      .join("");
+    const upload = await SELF.fetch(`${BASE}/admin/blobs/${digest}`, {
+      method: "PUT",
+      headers: admin(),
+      body: v2bytes,
+    });
+    expect(upload.status).toBe(201);
+    const v2 = { ...vad, version: "4.1.0", files: [{ ...file, sha256: digest, size: v2bytes.length }] };
+    const put = await SELF.fetch(`${BASE}/admin/models/silero-vad`, {
+      method: "PUT",
+      headers: { ...admin(), "content-type": "application/json" },
+      body: JSON.stringify(v2),
+    });
+    expect(put.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1100)); // the isolate's catalog cache TTL
+    const afterUpgrade = await postJson("/v1/predict", body, ALICE);
+    expect(afterUpgrade.headers.get("x-edgefleet-model-version")).toBe("4.1.0");
+    expect(await cacheStatus(afterUpgrade)).toBe("miss");
+  });
+
+  it("does not read or store with no-store, and refills with no-cache", async () => {
+    const body = { ...audio, input: { audio: audio.input.audio.slice(0, 700) } };
+    const noStore = { ...ALICE, "cache-control": "no-store" };
+    expect(await cacheStatus(await postJson("/v1/predict", body, noStore))).toBe("bypass");
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await cacheStatus(await postJson("/v1/predict", body, noStore))).toBe("bypass");
+    expect(await cacheStatus(await postJson("/v1/predict", body, { ...ALICE, "cache-control": "no-cache" }))).toBe(
+      "miss",
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await cacheStatus(await postJson("/v1/predict", body, ALICE))).toBe("hit");
+  });
+
+  it("never stores an error", async () => {
+    const bad = { model: "silero-vad", input: { audio: "not base64!!" } };
+    expect((await postJson("/v1/predict", bad, ALICE)).status).toBe(400);
+    expect((await postJson("/v1/predict", bad, ALICE)).status).toBe(400);
+  });
+
+  it("refuses a threshold below the floor and accepts a stricter one", async () => {
+    const low = await postJson("/v1/predict", audio, { ...ALICE, "x-edgefleet-cache-threshold": "0.5" });
+    expect(low.status).toBe(400);
+    expect(((await low.json()) as { error: { code: string } }).error.code).toBe("cache_threshold_below_floor");
+    const high = await postJson("/v1/predict", audio, { ...ALICE, "x-edgefleet-cache-threshold": "0.99" });
+    expect(high.status).toBe(200);
+  });
+
+  it("caches embeddings by exact input", async () => {
+    const body = { model: "use-lite", input: ["cache me if you can"] };
+    expect(await cacheStatus(await postJson("/v1/embeddings", body, ALICE))).toBe("miss");
+    await new Promise((r) => setTimeout(r, 50));
+    const hit = await postJson("/v1/embeddings", body, ALICE);
+    expect(hit.headers.get("x-edgefleet-cache")).toBe("hit");
+    expect(((await hit.json()) as { data: unknown[] }).data).toHaveLength(1);
+    expect(
+      await cacheStatus(await postJson("/v1/embeddings", { ...body, input: ["cache me if you can!"] }, ALICE)),
+    ).toBe("miss");
+  });
+});
+
+async function embed(texts: string[]): Promise<Float32Array[]> {
+  const res = await postJson("/v1/embeddings", { model: "use-lite", input: texts }, { "cache-control": "no-store" });
+  return ((await res.json()) as { data: Array<{ embedding: number[] }> }).data.map((d) =>
+    Float32Array.from(d.embedding),
+  );
+}
+
+describe("semantic layer of a partition Durable Object", () => {
+  const answer = {
+    contentType: "application/json",
+    body: '{"answer":"Go to Settings > Security > Reset password."}',
+    modelVersion: "1",
+  };
+
+  it("answers a paraphrase above the threshold, not an unrelated question, and nothing in another partition", async () => {
+    const [stored, paraphrase, unrelated] = await embed([
+      "How do I reset my password?",
+      "How can I reset my password?",
+      "What time does the store open?",
+    ]);
+    if (!stored || !paraphrase || !unrelated) {
+      throw new Error("no vectors");
+    }
+    const alice = env.SEMCACHE.getByName("partition-alice");
+    await alice.put({
+      exactKey: "q1",
+      semantic: { query: "How do I reset my password?", vector: stored },
+      answer,
+      ttlMs: 60_000,
+      capacity: 100,
+    });
+    const near = await alice.lookup({
+      exactKey: "q2",
+      semantic: { query: "How can I reset my password?", vector: paraphrase, threshold: 0.9, verifier: "off" },
+    });
+    expect(near).toMatchObject({ kind: "semantic", answer: { body: expect.stringContaining("Reset password") } });
+    expect(near.kind === "semantic" ? near.similarity : 0).toBeGreaterThan(0.9);
+    const far = await alice.lookup({
+      exactKey: "q3",
+      semantic: { query: "What time does the store open?", vector: unrelated, threshold: 0.9, verifier: "off" },
+    });
+    expect(far.kind).toBe("miss");
+    const bob = env.SEMCACHE.getByName("partition-bob");
+    const other = await bob.lookup({
+      exactKey: "q1",
+      semantic: { query: "How do I reset my password?", vector: stored, threshold: 0.5, verifier: "off" },
+    });
+    expect(other.kind).toBe("miss");
+    expect(await bob.stats()).toMatchObject({ entries: 0 });
+  });
+
+  it("expires entries after their TTL and evicts the least recently used past capacity", async () => {
+    const p = env.SEMCACHE.getByName("partition-limits");
+    for (let i = 0; i < 5; i++) {
+      await p.put({ exactKey: `k${i}`, answer, ttlMs: 60_000, capacity: 3 });
+    }
+    expect((await p.stats()).entries).toBe(3);
+    expect((await p.lookup({ exactKey: "k0" })).kind).toBe("miss");
+    expect((await p.lookup({ exactKey: "k4" })).kind).toBe("hit");
+    await p.put({ exactKey: "short", answer, ttlMs: 1, capacity: 10 });
+    await new Promise((r) => setTimeout(r, 10));
+    expect((await p.lookup({ exactKey: "short" })).kind).toBe("miss");
+  });
+});
