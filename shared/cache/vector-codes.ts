@@ -29,7 +29,7 @@ export function toInt8(v: Float32Array): Int8Vector {
 export function int8Cosine(a: Int8Array, aScale: number, b: Int8Array, bScale: number, bOffset = 0): number {
   let dot = 0;
   for (let i = 0; i < a.length; i++) {
-    dot += (a[i] ?? 0) * (b[bOffset + i] ?? 0);
+    dot += a[i] * b[bOffset + i];
   }
   return dot * aScale * bScale;
 }
@@ -61,7 +61,7 @@ export function simhash64(v: Float32Array, planes: Float32Array): [number, numbe
     let dot = 0;
     const o = b * d;
     for (let i = 0; i < d; i++) {
-      dot += (planes[o + i] ?? 0) * (v[i] ?? 0);
+      dot += planes[o + i] * v[i];
     }
     if (dot >= 0) {
       if (b < 32) {

@@ -42,6 +42,7 @@ export class BinaryRerankIndex implements VectorIndex {
   private scales = new Float32Array(0);
   private readonly slots = new Map<number, number>();
   private distances = new Uint8Array(0);
+  private readonly histogram = new Uint32Array(65);
 
   constructor(options: { rerank?: number } = {}) {
     this.rerank = options.rerank ?? 64;
@@ -108,30 +109,32 @@ export class BinaryRerankIndex implements VectorIndex {
       return [];
     }
     const [q0, q1] = query.code;
+    // Locals, not fields, in the hot loop: V8 keeps the typed arrays' bases in registers.
     const dist = this.distances;
-    const histogram = new Uint32Array(65);
-    for (let i = 0; i < n; i++) {
-      const d =
-        popcount32(((this.codes[2 * i] ?? 0) ^ q0) >>> 0) + popcount32(((this.codes[2 * i + 1] ?? 0) ^ q1) >>> 0);
+    const codes = this.codes;
+    const histogram = this.histogram.fill(0);
+    for (let i = 0, j = 0; i < n; i++, j += 2) {
+      const d = popcount32(codes[j] ^ q0) + popcount32(codes[j + 1] ^ q1);
       dist[i] = d;
-      histogram[d] = (histogram[d] ?? 0) + 1;
+      histogram[d]++;
     }
     // The Hamming cut-off that keeps about `rerank` candidates.
     let cutoff = 0;
     for (let seen = 0; cutoff <= 64; cutoff++) {
-      seen += histogram[cutoff] ?? 0;
+      seen += histogram[cutoff];
       if (seen >= this.rerank) {
         break;
       }
     }
     const matches: VectorMatch[] = [];
+    const { vectors, scales, ids, dimensions } = this;
     for (let i = 0; i < n; i++) {
-      if ((dist[i] ?? 65) > cutoff) {
+      if (dist[i] > cutoff) {
         continue;
       }
-      const similarity = int8Cosine(query.q, query.scale, this.vectors, this.scales[i] ?? 0, i * this.dimensions);
+      const similarity = int8Cosine(query.q, query.scale, vectors, scales[i], i * dimensions);
       if (similarity >= minSimilarity) {
-        matches.push({ id: this.ids[i] ?? 0, similarity });
+        matches.push({ id: ids[i], similarity });
       }
     }
     return matches.toSorted((a, b) => b.similarity - a.similarity).slice(0, k);
