@@ -57,7 +57,11 @@ export async function makeRegistry(
   return { dir, metadata, blobs: new FsBlobStore(dir), repository };
 }
 
-export type Tamper = (request: Request) => Promise<Response | undefined> | Response | undefined;
+/** A mirror's misbehaviour for one request; `honest` is what the registry would have answered. */
+export type Tamper = (
+  request: Request,
+  honest: (request: Request) => Promise<Response>,
+) => Promise<Response | undefined> | Response | undefined;
 
 export interface RegistryServer {
   url: string;
@@ -76,7 +80,8 @@ export async function serveRegistry(registry: { metadata: FsNamedStore; blobs: F
   const state: Partial<RegistryServer> = { requests: [], tamper: undefined };
   const handler = async (request: Request): Promise<Response> => {
     state.requests?.push(new URL(request.url).pathname);
-    return (await state.tamper?.(request)) ?? app.fetch(request);
+    const honest = async (r: Request) => app.fetch(r);
+    return (await state.tamper?.(request, honest)) ?? honest(request);
   };
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: handler, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) => {
