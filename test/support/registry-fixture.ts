@@ -78,9 +78,9 @@ export interface RegistryServer {
 export async function serveRegistry(registry: { metadata: FsNamedStore; blobs: FsBlobStore }): Promise<RegistryServer> {
   const app = registryApp({ metadata: registry.metadata, blobs: registry.blobs });
   const state: Partial<RegistryServer> = { requests: [], tamper: undefined };
+  const honest = async (r: Request): Promise<Response> => app.fetch(r);
   const handler = async (request: Request): Promise<Response> => {
     state.requests?.push(new URL(request.url).pathname);
-    const honest = async (r: Request) => app.fetch(r);
     return (await state.tamper?.(request, honest)) ?? honest(request);
   };
   return new Promise((resolve, reject) => {
