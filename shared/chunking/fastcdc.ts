@@ -37,9 +37,12 @@ function checkParams(p: ChunkingParams): number {
 }
 
 /**
- * Length of the next chunk of `data[start, end)`. Normalization level 2: two more mask bits
- * below the average size make early cuts rarer, two fewer above it make late cuts likelier,
- * which narrows the size distribution around the average.
+ * Length of the next chunk of `data[start, end)`. Normalization level 1: one more mask bit
+ * below the average size makes early cuts rarer, one fewer above it makes late cuts likelier,
+ * which narrows the size distribution around the average. Level 2 narrows it further, but
+ * then most cuts are "the first weak cut point past the average", which depends on where the
+ * previous cut was: after an edit, chunk boundaries took ~10 chunks to fall back in step on
+ * PP-OCRv4 rec, against 2 at level 1 (`npm run bench -- chunking`).
  */
 function nextCut(
   data: Uint8Array,
@@ -77,8 +80,8 @@ function nextCut(
 /** The chunk lengths of `data`, in order; they add up to `data.byteLength`. An empty input has no chunks. */
 export function chunkLengths(data: Uint8Array, params: ChunkingParams = DEFAULT_CHUNKING): number[] {
   const bits = checkParams(params);
-  const maskS = highMask(bits + 2);
-  const maskL = highMask(bits - 2);
+  const maskS = highMask(bits + 1);
+  const maskL = highMask(bits - 1);
   const lengths: number[] = [];
   let offset = 0;
   while (offset < data.byteLength) {
