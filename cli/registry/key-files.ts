@@ -4,10 +4,10 @@
  * file per key, `<role>-<keyid prefix>.json`, readable by the owner only. Keys rotated out
  * move to `retired/`, so old metadata can still be audited but nothing signs with them.
  */
-import { chmod, mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { generateKey, type Signer, signerFromJwk } from "../../shared/tuf/keys.ts";
+import { generateKey, type PrivateKeyJwk, type Signer, signerFromJwk } from "../../shared/tuf/keys.ts";
 import { TOP_LEVEL_ROLES, type TopLevelRole } from "../../shared/tuf/schema.ts";
 import { UserError } from "../output.ts";
 
@@ -24,8 +24,19 @@ export interface KeyFile {
   path: string;
 }
 
-export async function createKey(dir: string, role: TopLevelRole): Promise<KeyFile> {
-  const { signer, privateJwk } = await generateKey();
+export interface NewKey {
+  role: TopLevelRole;
+  signer: Signer;
+  privateJwk: PrivateKeyJwk;
+}
+
+/** A new key in memory: written only once the metadata that names it has been signed. */
+export async function newKey(role: TopLevelRole): Promise<NewKey> {
+  return { role, ...(await generateKey()) };
+}
+
+export async function saveKey(dir: string, key: NewKey): Promise<KeyFile> {
+  const { role, signer, privateJwk } = key;
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, `${role}-${signer.keyid.slice(0, 12)}.json`);
   const body = { role, keyid: signer.keyid, public: signer.key.keyval.public, private_jwk: privateJwk };
@@ -64,4 +75,33 @@ export async function loadKeys(dir: string): Promise<KeyFile[]> {
 export async function retireKey(dir: string, key: KeyFile): Promise<void> {
   await mkdir(join(dir, "retired"), { recursive: true, mode: 0o700 });
   await rename(key.path, join(dir, "retired", key.path.slice(dir.length + 1)));
+}
+
+/** Removes a key file written for metadata that then could not be signed. */
+export async function discardKey(key: KeyFile): Promise<void> {
+  await rm(key.path, { force: true });
+}
+
+/**
+ * Saves new keys, then runs `sign` (which writes metadata naming them). Keys are on disk
+ * before any metadata names them — losing them after would strand the registry — and are
+ * removed again if signing fails.
+ */
+export async function withSavedKeys<T>(
+  dir: string,
+  keys: NewKey[],
+  sign: (saved: KeyFile[]) => Promise<T>,
+): Promise<T> {
+  const saved: KeyFile[] = [];
+  try {
+    for (const k of keys) {
+      saved.push(await saveKey(dir, k));
+    }
+    return await sign(saved);
+  } catch (error) {
+    for (const k of saved) {
+      await discardKey(k);
+    }
+    throw error;
+  }
 }

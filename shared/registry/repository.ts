@@ -148,6 +148,10 @@ export class TufRepository {
       };
     }
     const root = await this.buildRoot(old.version + 1, roles, old.consistent_snapshot);
+    // Every key the rotation needs must be at hand before anything is written.
+    for (const role of ["targets", "snapshot", "timestamp"] as const) {
+      pick(root, role, keyring);
+    }
     const signers = unique([...pick(old, "root", keyring), ...pick(root, "root", keyring)]);
     const rootBytes = await signMetadata<"root">(root, signers);
     await this.store.put(`${root.version}.root.json`, rootBytes);
