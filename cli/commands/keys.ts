@@ -10,7 +10,7 @@ import type { Signer } from "../../shared/tuf/keys.ts";
 import { TOP_LEVEL_ROLES, type TopLevelRole } from "../../shared/tuf/schema.ts";
 import { jsonArg, printResult, UserError } from "../output.ts";
 import { keysArg, parseDuration, registryArg, timestampArg } from "../registry/common-args.ts";
-import { type KeyFile, loadKeys, newKey, type NewKey, retireKey, withSavedKeys } from "../registry/key-files.ts";
+import { loadKeys, newKey, type NewKey, retireKey, withSavedKeys } from "../registry/key-files.ts";
 import { openRegistry, withWriteLock } from "../registry/open-registry.ts";
 import { asUserErrors } from "../registry/user-errors.ts";
 
@@ -65,8 +65,8 @@ const initCommand = defineCommand({
     });
     const { versions, saved } = await withWriteLock(args.registry, () =>
       asUserErrors(() =>
-        withSavedKeys(args.keys, made, async (saved) => ({
-          saved,
+        withSavedKeys(args.keys, made, async (files) => ({
+          saved: files,
           versions: await registry.repository.init(
             {
               root: setup("root"),
@@ -137,8 +137,8 @@ const rotateCommand = defineCommand({
           };
         }
         const keyring = [...existing, ...fresh].map((k) => k.signer);
-        const { made, versions } = await withSavedKeys(args.keys, fresh, async (made) => ({
-          made,
+        const { made, versions } = await withSavedKeys(args.keys, fresh, async (files) => ({
+          made: files,
           versions: await registry.repository.rotate(changes, keyring),
         }));
         const retired = existing.filter((k) => roles.includes(k.role));

@@ -46,6 +46,10 @@ function parseSettings(raw: string | undefined): Record<string, unknown> {
   throw new UserError("--settings must be a JSON object");
 }
 
+function mb(bytes: number): string {
+  return (bytes / 1e6).toFixed(2);
+}
+
 export const publishCommand = defineCommand({
   meta: { name: "publish", description: "Publish a model version to the registry (chunked, signed with TUF)" },
   args: {
@@ -123,7 +127,6 @@ export const publishCommand = defineCommand({
       if (result.status === "unchanged") {
         return `${result.id}@${result.version} is already published with this exact content; nothing changed.`;
       }
-      const mb = (b: number) => (b / 1e6).toFixed(2);
       return [
         `Published ${result.id}@${result.version} (${manifest.task}${manifest.parent ? `, parent ${manifest.parent}` : ""})`,
         `  ${result.chunks} chunks, ${mb(result.totalBytes)} MB: ${result.uploadedChunks} uploaded (${mb(result.uploadedBytes)} MB), ${result.reusedChunks} already stored`,

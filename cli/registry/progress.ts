@@ -11,6 +11,10 @@ export interface ProgressBar {
   stop(): void;
 }
 
+function mb(bytes: number): number {
+  return Math.round(bytes / 1e5) / 10;
+}
+
 export function publishProgressBar(enabled: boolean): ProgressBar {
   if (!enabled || !process.stderr.isTTY) {
     return { update: () => undefined, stop: () => undefined };
@@ -24,7 +28,6 @@ export function publishProgressBar(enabled: boolean): ProgressBar {
     cliProgress.Presets.shades_classic,
   );
   let started = false;
-  const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
   return {
     update(p) {
       if (!started) {
