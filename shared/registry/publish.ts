@@ -15,7 +15,7 @@ import type { BlobStore } from "../ports/blob-store.ts";
 import type { Signer } from "../tuf/keys.ts";
 import type { TargetFile } from "../tuf/schema.ts";
 import { fileTarget, manifestTarget, parseManifestTarget } from "./layout.ts";
-import type { RegistryVersions, TufRepository } from "./repository.ts";
+import { pick, type RegistryVersions, type TufRepository } from "./repository.ts";
 
 export interface DraftFile {
   name: string;
@@ -66,6 +66,10 @@ export function manifestBytes(manifest: ModelManifest): Uint8Array {
 export async function publishModel(draft: ModelDraft, options: PublishOptions): Promise<PublishResult> {
   const { blobs, repository, keyring } = options;
   const state = await repository.state();
+  // A missing signing key is known now: refuse before uploading anything.
+  for (const role of ["targets", "snapshot", "timestamp"] as const) {
+    pick(state.root.signed, role, keyring);
+  }
   const published = state.targets.signed.targets;
   const chunked = await Promise.all(draft.files.map(async (f) => ({ file: f, chunked: await chunkFile(f.bytes) })));
   const manifest = ModelManifestSchema.parse({
