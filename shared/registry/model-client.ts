@@ -28,7 +28,7 @@ export interface FetchStats {
   cachedChunks: number;
 }
 
-const decoder = new TextDecoder("utf-8", { fatal: true });
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 export class ModelClient {
   private readonly tuf: TufClient;

@@ -20,7 +20,8 @@ export async function fetchCapped(
 ): Promise<Uint8Array | null> {
   let response: Response;
   try {
-    response = await fetcher(url, { redirect: "error" });
+    // No redirects: a mirror must serve the file itself. ("error" is not implemented in workerd.)
+    response = await fetcher(url, { redirect: "manual" });
   } catch (error) {
     throw new TufError("DOWNLOAD_FAILED", subject, `GET ${url} failed`, { cause: error });
   }

@@ -88,7 +88,8 @@ export async function signerFromJwk(jwk: PrivateKeyJwk, publicHex: string): Prom
 
 export async function generateKey(): Promise<GeneratedKey> {
   const pair = (await crypto.subtle.generateKey(ED25519, true, ["sign", "verify"])) as CryptoKeyPair;
-  const publicHex = toHex(new Uint8Array(await crypto.subtle.exportKey("raw", pair.publicKey)));
+  // Typed as ArrayBuffer | JsonWebKey by workerd's types; "raw" always gives bytes.
+  const publicHex = toHex(new Uint8Array((await crypto.subtle.exportKey("raw", pair.publicKey)) as ArrayBuffer));
   const jwk = (await crypto.subtle.exportKey("jwk", pair.privateKey)) as JsonWebKey;
   if (jwk.kty === undefined || jwk.crv === undefined || jwk.x === undefined || jwk.d === undefined) {
     throw new Error("WebCrypto exported an incomplete Ed25519 JWK");

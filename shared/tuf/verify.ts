@@ -24,7 +24,7 @@ export interface Verified<R extends TopLevelRole> {
   signed: SignedByRole[R];
 }
 
-const decoder = new TextDecoder("utf-8", { fatal: true });
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 /** The envelope of raw metadata; nothing inside `signed` is trusted yet. */
 export function parseEnvelope(bytes: Uint8Array, role: TopLevelRole): Envelope {
