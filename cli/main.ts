@@ -3,16 +3,18 @@
  * The `edgefleet` command.
  */
 import { defineCommand, runCommand, runMain } from "citty";
-import { devCommand } from "./commands/dev.ts";
-import { keysCommand } from "./commands/keys.ts";
-import { modelsCommand } from "./commands/models.ts";
-import { popCommand } from "./commands/pop.ts";
-import { publishCommand } from "./commands/publish.ts";
 import { UserError } from "./output.ts";
 
 const main = defineCommand({
   meta: { name: "edgefleet", version: "0.1.0", description: "Serve AI models at the edge" },
-  subCommands: { dev: devCommand, pop: popCommand, keys: keysCommand, publish: publishCommand, models: modelsCommand },
+  // Loaded on demand: `edgefleet publish` need not load workerd's tooling, nor `dev` the registry's.
+  subCommands: {
+    dev: () => import("./commands/dev.ts").then((m) => m.devCommand),
+    pop: () => import("./commands/pop.ts").then((m) => m.popCommand),
+    keys: () => import("./commands/keys.ts").then((m) => m.keysCommand),
+    publish: () => import("./commands/publish.ts").then((m) => m.publishCommand),
+    models: () => import("./commands/models.ts").then((m) => m.modelsCommand),
+  },
 });
 
 const rawArgs = process.argv.slice(2);
