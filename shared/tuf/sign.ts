@@ -16,13 +16,14 @@ export const SPEC_VERSION = "1.0.31";
 export async function signMetadata<R extends TopLevelRole>(
   signed: SignedByRole[R],
   signers: readonly Signer[],
-): Promise<Uint8Array> {
+): Promise<Uint8Array<ArrayBuffer>> {
   const message = canonicalBytes(signed);
   const signatures: Array<{ keyid: string; sig: string }> = [];
   for (const signer of signers) {
     signatures.push({ keyid: signer.keyid, sig: await signer.sign(message) });
   }
-  return encoder.encode(`${JSON.stringify({ signatures, signed }, null, 2)}\n`);
+  // A copy, so the type is a plain ArrayBuffer-backed array (a valid fetch/Response body everywhere).
+  return new Uint8Array(encoder.encode(`${JSON.stringify({ signatures, signed }, null, 2)}\n`));
 }
 
 /** TUF's `expires` form: UTC, whole seconds. */

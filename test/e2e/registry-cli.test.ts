@@ -34,7 +34,9 @@ async function edgefleet(...args: string[]): Promise<CliResult> {
 }
 
 function json<T>(r: CliResult): T {
-  expect(r.code, r.stderr).toBe(0);
+  if (r.code !== 0) {
+    throw new Error(`edgefleet exited ${r.code}: ${r.stderr}`);
+  }
   return JSON.parse(r.stdout) as T;
 }
 
@@ -76,7 +78,7 @@ describe("edgefleet keys / publish / models", () => {
     ];
     for (const [args, message] of cases) {
       const r = await edgefleet(...args);
-      expect(r.code, args.join(" ")).toBe(2);
+      expect({ args: args.join(" "), code: r.code }).toEqual({ args: args.join(" "), code: 2 });
       expect(r.stderr.split("\n")[0]).toMatch(message);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }

@@ -91,7 +91,10 @@ describe("TufClient", () => {
 
   it("rejects target paths that could escape a directory", async () => {
     for (const bad of ["../x", "a/../b", "/abs", "a//b", ".hidden", "a/./b", "a\\b"]) {
-      expect(await codeOf(() => assertSafeTargetPath(bad)), bad).toBe("PATH_REJECTED");
+      expect({ path: bad, code: await codeOf(() => assertSafeTargetPath(bad)) }).toEqual({
+        path: bad,
+        code: "PATH_REJECTED",
+      });
     }
     expect(await codeOf(() => assertSafeTargetPath("model-a/1.0.0/files/model.onnx"))).toBe("OK");
   });
