@@ -14,7 +14,7 @@ import type { NamedStore } from "../ports/named-store.ts";
 import { keyId, type Signer } from "../tuf/keys.ts";
 import type { Root, RoleKeys, SignedByRole, TargetFile, TopLevelRole, TufKey } from "../tuf/schema.ts";
 import { expiresAt, signMetadata, SPEC_VERSION } from "../tuf/sign.ts";
-import { type Verified, verifyMetadata } from "../tuf/verify.ts";
+import { parseEnvelope, parseSigned, type Verified, verifyMetadata } from "../tuf/verify.ts";
 
 const DAY = 86_400;
 
@@ -93,8 +93,8 @@ export class TufRepository {
   /** The registry's current metadata, each verified under its current root. */
   async state(): Promise<RegistryState> {
     const rootBytes = await this.required("root.json");
-    const selfRoot = JSON.parse(new TextDecoder().decode(rootBytes)) as { signed: Root };
-    const root = await verifyMetadata(rootBytes, "root", selfRoot.signed);
+    // Root is checked against itself; the others against it.
+    const root = await verifyMetadata(rootBytes, "root", parseSigned(parseEnvelope(rootBytes, "root"), "root"));
     return {
       root,
       targets: await verifyMetadata(await this.required("targets.json"), "targets", root.signed),
