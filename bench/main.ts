@@ -7,6 +7,7 @@ import type { BenchResult } from "./lib/report.ts";
 const BENCHES: Record<string, () => Promise<{ run(json: boolean): Promise<BenchResult> }>> = {
   edge: () => import("./edge.ts"),
   cache: () => import("./cache.ts"),
+  chunking: () => import("./chunking.ts"),
 };
 
 const args = process.argv.slice(2);

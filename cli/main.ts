@@ -3,17 +3,25 @@
  * The `edgefleet` command.
  */
 import { defineCommand, runCommand, runMain } from "citty";
-import { devCommand } from "./commands/dev.ts";
-import { popCommand } from "./commands/pop.ts";
 import { UserError } from "./output.ts";
 
 const main = defineCommand({
   meta: { name: "edgefleet", version: "0.1.0", description: "Serve AI models at the edge" },
-  subCommands: { dev: devCommand, pop: popCommand },
+  // Loaded on demand: `edgefleet publish` need not load workerd's tooling, nor `dev` the registry's.
+  subCommands: {
+    dev: () => import("./commands/dev.ts").then((m) => m.devCommand),
+    pop: () => import("./commands/pop.ts").then((m) => m.popCommand),
+    keys: () => import("./commands/keys.ts").then((m) => m.keysCommand),
+    publish: () => import("./commands/publish.ts").then((m) => m.publishCommand),
+    models: () => import("./commands/models.ts").then((m) => m.modelsCommand),
+  },
 });
 
 const rawArgs = process.argv.slice(2);
-const wantsUsage = rawArgs.length === 0 || rawArgs.some((a) => a === "--help" || a === "-h" || a === "--version");
+// `--version` alone asks for edgefleet's version; after a command it is that command's
+// option (`publish --version 1.2.0`).
+const wantsUsage =
+  rawArgs.length === 0 || rawArgs[0] === "--version" || rawArgs.some((a) => a === "--help" || a === "-h");
 
 if (wantsUsage) {
   await runMain(main);

@@ -29,14 +29,31 @@ export const EXECUTION_PROVIDERS = ["webgpu", "wasm", "cpu", "cuda"] as const;
 export const ExecutionProviderSchema = z.enum(EXECUTION_PROVIDERS);
 export type ExecutionProvider = z.infer<typeof ExecutionProviderSchema>;
 
-export const ModelFileSchema = z.object({
-  /** A plain file name: no directories, so no path can escape the model's folder. */
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "file names are plain names, no paths"),
-  /** `model` is the ONNX graph; the others are data the task adapter reads (vocabularies, dictionaries). */
-  role: z.enum(["model", "vocab", "dictionary", "config"]),
+/** One content-defined chunk of a file (shared/chunking): fetched and verified on its own. */
+export const ChunkRefSchema = z.object({
   sha256: Sha256Schema,
   size: z.number().int().positive(),
 });
+export type ChunkRef = z.infer<typeof ChunkRefSchema>;
+
+export const ModelFileSchema = z
+  .object({
+    /** A plain file name: no directories, so no path can escape the model's folder. */
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "file names are plain names, no paths"),
+    /** `model` is the ONNX graph; the others are data the task adapter reads (vocabularies, dictionaries). */
+    role: z.enum(["model", "vocab", "dictionary", "config"]),
+    sha256: Sha256Schema,
+    size: z.number().int().positive(),
+    /**
+     * The file's chunks in order (registry manifests have them; a client fetches only the ones
+     * it lacks). Absent in manifests handed straight to an edge, which fetch whole files.
+     */
+    chunks: z.array(ChunkRefSchema).min(1).max(1_000_000).optional(),
+  })
+  .refine((f) => f.chunks === undefined || f.chunks.reduce((sum, c) => sum + c.size, 0) === f.size, {
+    message: "chunk sizes must add up to the file size",
+    path: ["chunks"],
+  });
 export type ModelFile = z.infer<typeof ModelFileSchema>;
 
 export const RuntimeNeedsSchema = z.object({
@@ -74,6 +91,7 @@ export const ModelManifestSchema = z
     }),
     /** Task-specific pre- and post-processing settings; each task adapter validates its own. */
     settings: z.record(z.string(), z.unknown()).default({}),
+    /** The version this one was derived from (fine-tune, quantization): shows what changed, and what chunks are shared. */
     parent: SemverSchema.optional(),
     metrics: z.record(z.string(), z.number()).default({}),
   })
