@@ -4,12 +4,13 @@
  */
 import { defineCommand, runCommand, runMain } from "citty";
 import { devCommand } from "./commands/dev.ts";
+import { originCommand } from "./commands/origin.ts";
 import { popCommand } from "./commands/pop.ts";
 import { UserError } from "./output.ts";
 
 const main = defineCommand({
   meta: { name: "edgefleet", version: "0.1.0", description: "Serve AI models at the edge" },
-  subCommands: { dev: devCommand, pop: popCommand },
+  subCommands: { dev: devCommand, pop: popCommand, origin: originCommand },
 });
 
 const rawArgs = process.argv.slice(2);
