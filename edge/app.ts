@@ -10,6 +10,7 @@ import { onError, onNotFound } from "./middleware/error-handler.ts";
 import { limitBody } from "./middleware/limit-body.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { adminRoutes } from "./routes/admin.ts";
+import { chatRoutes } from "./routes/chat.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { modelRoutes } from "./routes/models.ts";
 import { predictRoutes } from "./routes/predict.ts";
@@ -26,6 +27,7 @@ export function createEdgeApp(deps: EdgeDeps): Hono<EdgeEnv> {
   app.route("/", healthRoutes);
   app.route("/", modelRoutes);
   app.route("/", predictRoutes);
+  app.route("/", chatRoutes);
   app.route("/", adminRoutes);
   app.onError(onError);
   app.notFound(onNotFound);

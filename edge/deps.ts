@@ -9,6 +9,7 @@ import type { Logger } from "../shared/log.ts";
 import type { ModelManifest } from "../shared/manifest/model-manifest.ts";
 import type { BlobStore } from "../shared/ports/blob-store.ts";
 import type { ModelCatalog } from "../shared/ports/model-catalog.ts";
+import type { OriginRouter } from "./router/router.ts";
 
 /** The catalog as the operator's admin API changes it. */
 export interface WritableModelCatalog extends ModelCatalog {
@@ -33,6 +34,8 @@ export interface EdgeDeps {
   limits: EdgeLimits;
   /** Bearer token for `/admin/*`; admin routes are off when it is unset. */
   adminToken: string | undefined;
+  /** Sends what this edge cannot (or should not) answer to origins; absent when no origin table is configured. */
+  router?: OriginRouter;
 }
 
 export const DEFAULT_LIMITS: EdgeLimits = { maxBodyBytes: 8 * 2 ** 20, maxBlobBytes: 64 * 2 ** 20 };

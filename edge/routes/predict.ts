@@ -1,19 +1,53 @@
 /**
  * @module
- * `POST /v1/predict`: any served model, dispatched on its task (or raw tensors).
+ * `POST /v1/predict`: any served model, dispatched on its task (or raw tensors). A model this
+ * edge does not serve — or one the origin table marks `origin_first` — goes to origins; when
+ * no origin can answer and the edge has the model, the edge answers itself and says so
+ * (`x-edgefleet-served-by: edge-fallback`) instead of failing.
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { predict } from "../../shared/engine/predict.ts";
-import { PredictRequestSchema, type PredictResponse } from "../../shared/protocol/predict.ts";
+import { ApiError } from "../../shared/errors.ts";
+import type { ModelManifest } from "../../shared/manifest/model-manifest.ts";
+import { PredictRequestSchema, type PredictRequest, type PredictResponse } from "../../shared/protocol/predict.ts";
 import type { EdgeEnv } from "../env.ts";
 import { setInferenceHeaders } from "../inference-headers.ts";
 import { readJson } from "../middleware/json-body.ts";
 import { requireModel } from "../model-lookup.ts";
+import { forwardToOrigins, originResponse } from "../router/forward.ts";
 
 export const predictRoutes = new Hono<EdgeEnv>().post("/v1/predict", async (c) => {
-  const { catalog, engine, log } = c.get("deps");
+  const { catalog, router, log } = c.get("deps");
   const body = await readJson(c, PredictRequestSchema);
-  const manifest = await requireModel(catalog, body.model);
+  const local = await catalog.get(body.model);
+  if (router?.serves(body.model) && (!local || router.originFirst(body.model))) {
+    try {
+      const routed = await forwardToOrigins(c, router, {
+        path: "/v1/predict",
+        model: body.model,
+        body: JSON.stringify(body),
+        stream: false,
+      });
+      return originResponse(routed);
+    } catch (error) {
+      const unavailable = ApiError.is(error) && (error.status === 503 || error.status === 504);
+      if (!local || !unavailable) {
+        throw error;
+      }
+      log.log("warn", "predict.edge_fallback", { request_id: c.get("requestId"), model: local.id, reason: error.code });
+      return answerLocally(c, local, body, "edge-fallback");
+    }
+  }
+  return answerLocally(c, await requireModel(catalog, body.model), body);
+});
+
+async function answerLocally(
+  c: Context<EdgeEnv>,
+  manifest: ModelManifest,
+  body: PredictRequest,
+  servedBy?: string,
+): Promise<Response> {
+  const { engine, log } = c.get("deps");
   const started = performance.now();
   const result = await predict(engine, manifest, body.input, body.parameters);
   log.log("info", "predict", {
@@ -23,7 +57,7 @@ export const predictRoutes = new Hono<EdgeEnv>().post("/v1/predict", async (c) =
     provider: result.loaded.provider,
     ms: Math.round(performance.now() - started),
   });
-  setInferenceHeaders(c, manifest, "bypass", result.loaded.provider);
+  setInferenceHeaders(c, manifest, "bypass", result.loaded.provider, servedBy);
   // Time spent in the model call (input checks, load if cold, runs, post-processing), for clients and benches.
   c.header("server-timing", `infer;dur=${(performance.now() - started).toFixed(3)}`);
   const response: PredictResponse = {
@@ -34,4 +68,4 @@ export const predictRoutes = new Hono<EdgeEnv>().post("/v1/predict", async (c) =
     provider: result.loaded.provider,
   };
   return c.json(response);
-});
+}

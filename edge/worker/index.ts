@@ -12,10 +12,11 @@ import type { ModelCatalogDO } from "./catalog-do.ts";
 import { DEFAULT_LIMITS } from "../deps.ts";
 import type { EdgeEnv } from "../env.ts";
 import { ortWorkerdRuntime } from "./ort-workerd.ts";
+import { type OriginBindings, routerFromBindings } from "./origin-router.ts";
 
 export { ModelCatalogDO } from "./catalog-do.ts";
 
-export interface Env {
+export interface Env extends OriginBindings {
   MODELS: R2Bucket;
   CATALOG: DurableObjectNamespace<ModelCatalogDO>;
   CONFIG: KVNamespace;
@@ -46,6 +47,7 @@ function build(env: Env): Hono<EdgeEnv> {
     }),
     limits: { ...DEFAULT_LIMITS, maxBodyBytes: numberOr(env.MAX_BODY_BYTES, DEFAULT_LIMITS.maxBodyBytes) },
     adminToken: env.ADMIN_TOKEN,
+    router: routerFromBindings(env, log),
   });
 }
 

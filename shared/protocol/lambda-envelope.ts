@@ -104,3 +104,13 @@ function indexOfDelimiter(bytes: Uint8Array): number {
   }
   return -1;
 }
+
+/** The HTTP response a buffered Lambda answer (`Invoke` payload) stands for. */
+export function responseFromPayload(payload: Uint8Array): Response {
+  const parsed = LambdaResponseSchema.parse(JSON.parse(new TextDecoder().decode(payload)));
+  const body = parsed.isBase64Encoded ? Uint8Array.from(atob(parsed.body), (ch) => ch.charCodeAt(0)) : parsed.body;
+  return new Response(body, { status: parsed.statusCode, headers: parsed.headers });
+}
+
+/** Marks a response that stands for a Lambda API failure rather than the function's own answer. */
+export const LAMBDA_ERROR_HEADER = "x-edgefleet-lambda-error";

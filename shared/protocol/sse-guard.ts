@@ -65,7 +65,9 @@ export function guardSseStream(
         finish(controller, "cut", "The upstream connection failed mid-stream.");
         return;
       } finally {
-        clearTimeout(timer);
+        if (timer !== undefined) {
+          clearTimeout(timer);
+        }
       }
       if (next === "stall") {
         finish(controller, "stall", `The upstream sent nothing for ${options.stallMs} ms.`);
