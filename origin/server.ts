@@ -48,14 +48,21 @@ export async function startOrigin(
 async function drain(server: Server, deps: OriginDeps, timeoutMs: number): Promise<void> {
   deps.lifecycle.draining = true;
   deps.log.log("info", "origin.draining", { in_flight: deps.load.inFlight });
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // close() stops accepting connections and resolves once every open one has ended; a
+  // connection ends here once its last response is fully written and it falls idle, so the
+  // sweep closes idle keep-alive connections as in-flight answers (streams too) complete.
+  const closed = new Promise<"closed">((resolve) => server.close(() => resolve("closed")));
+  const sweep = setInterval(() => server.closeIdleConnections(), 25);
   server.closeIdleConnections();
-  const timedOut = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), timeoutMs).unref());
-  const outcome = await Promise.race([deps.load.idle().then(() => "idle" as const), timedOut]);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
+  const outcome = await Promise.race([closed, timedOut]);
+  clearInterval(sweep);
+  clearTimeout(timer);
   if (outcome === "timeout") {
     deps.log.log("warn", "origin.drain_timeout", { in_flight: deps.load.inFlight });
+    server.closeAllConnections();
+    await closed;
   }
-  server.closeAllConnections();
-  await closed;
   deps.log.log("info", "origin.stopped", {});
 }

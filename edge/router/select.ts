@@ -16,12 +16,16 @@ export function orderCandidates(
   random: () => number = Math.random,
 ): OriginState[] {
   const usable = origins.filter((o) => o.serves(model) && o.coolingUntil <= now && o.breaker.state() !== "open");
+  // An origin not measured yet is assumed as fast as the fastest measured one, so it gets
+  // traffic and a measurement instead of being starved by a pessimistic guess.
+  const measured = usable.filter((o) => o.latency.count > 0).map((o) => o.latency.ewma(initialLatencyMs));
+  const assumed = measured.length > 0 ? Math.min(...measured) : initialLatencyMs;
   const tiers = [...new Set(usable.map((o) => o.entry.priority))].toSorted((a, b) => a - b);
   const ordered: OriginState[] = [];
   for (const tier of tiers) {
     const members = usable
       .filter((o) => o.entry.priority === tier)
-      .toSorted((a, b) => a.score(initialLatencyMs) - b.score(initialLatencyMs));
+      .toSorted((a, b) => a.score(assumed) - b.score(assumed));
     if (members.length >= 2) {
       const i = Math.floor(random() * members.length);
       let j = Math.floor(random() * (members.length - 1));
@@ -30,11 +34,20 @@ export function orderCandidates(
       }
       const a = members[i] as OriginState;
       const b = members[j] as OriginState;
-      const first = a.score(initialLatencyMs) <= b.score(initialLatencyMs) ? a : b;
+      const first = clearlyBetter(b, a, assumed) ? b : a;
       ordered.push(first, ...members.filter((m) => m !== first));
     } else {
       ordered.push(...members);
     }
   }
   return ordered;
+}
+
+/**
+ * True when `x` scores more than 20% better than `y`. Scores closer than that count as equal
+ * and the random pick stands, so two alike origins share traffic instead of one taking all of
+ * it on noise (with two origins, "better of two" alone would always pick the same one).
+ */
+function clearlyBetter(x: OriginState, y: OriginState, initialLatencyMs: number): boolean {
+  return x.score(initialLatencyMs) < 0.8 * y.score(initialLatencyMs);
 }
