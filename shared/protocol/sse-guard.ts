@@ -52,55 +52,68 @@ export function guardSseStream(
     options.onEnd?.(outcome);
   };
 
+  /** One read from upstream; true when something was enqueued or the stream ended. */
+  const step = async (controller: ReadableStreamDefaultController<Uint8Array>): Promise<boolean> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stalled = new Promise<"stall">((resolve) => {
+      timer = setTimeout(() => resolve("stall"), options.stallMs);
+    });
+    let next: ReadableStreamReadResult<Uint8Array> | "stall";
+    try {
+      next = await Promise.race([reader.read(), stalled]);
+    } catch {
+      finish(controller, "cut", "The upstream connection failed mid-stream.");
+      return true;
+    } finally {
+      if (timer !== undefined) {
+        clearTimeout(timer);
+      }
+    }
+    if (next === "stall") {
+      finish(controller, "stall", `The upstream sent nothing for ${options.stallMs} ms.`);
+      return true;
+    }
+    if (next.done) {
+      finish(controller, "cut", "The upstream stream ended without its final event.");
+      return true;
+    }
+    pending += decoder.decode(next.value, { stream: true }).replace(/\r\n/g, "\n");
+    let sent = false;
+    let boundary = pending.indexOf("\n\n");
+    while (boundary >= 0 && !ended) {
+      const event = pending.slice(0, boundary);
+      pending = pending.slice(boundary + 2);
+      const verdict = checkEvent(event);
+      if (verdict === "malformed") {
+        finish(controller, "malformed", "The upstream sent a malformed stream chunk.");
+        return true;
+      }
+      if (verdict !== "skip") {
+        controller.enqueue(encoder.encode(`${event}\n\n`));
+        sent = true;
+      }
+      if (verdict === "done") {
+        finish(controller, "done");
+        return true;
+      }
+      if (verdict === "error") {
+        // The upstream reported its own failure explicitly: pass it on, add nothing, end.
+        finish(controller, "upstream_error");
+        void reader.cancel().catch(() => undefined);
+        return true;
+      }
+      boundary = pending.indexOf("\n\n");
+    }
+    return sent;
+  };
+
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const stalled = new Promise<"stall">((resolve) => {
-        timer = setTimeout(() => resolve("stall"), options.stallMs);
-      });
-      let next: ReadableStreamReadResult<Uint8Array> | "stall";
-      try {
-        next = await Promise.race([reader.read(), stalled]);
-      } catch {
-        finish(controller, "cut", "The upstream connection failed mid-stream.");
-        return;
-      } finally {
-        if (timer !== undefined) {
-          clearTimeout(timer);
-        }
-      }
-      if (next === "stall") {
-        finish(controller, "stall", `The upstream sent nothing for ${options.stallMs} ms.`);
-        return;
-      }
-      if (next.done) {
-        finish(controller, "cut", "The upstream stream ended before [DONE].");
-        return;
-      }
-      pending += decoder.decode(next.value, { stream: true }).replace(/\r\n/g, "\n");
-      let boundary = pending.indexOf("\n\n");
-      while (boundary >= 0 && !ended) {
-        const event = pending.slice(0, boundary);
-        pending = pending.slice(boundary + 2);
-        const verdict = checkEvent(event);
-        if (verdict === "malformed") {
-          finish(controller, "malformed", "The upstream sent a malformed stream chunk.");
-          return;
-        }
-        if (verdict !== "skip") {
-          controller.enqueue(encoder.encode(`${event}\n\n`));
-        }
-        if (verdict === "done") {
-          finish(controller, "done");
-          return;
-        }
-        if (verdict === "error") {
-          // The upstream reported its own failure explicitly: pass it on, add nothing, end.
-          finish(controller, "upstream_error");
-          void reader.cancel().catch(() => undefined);
-          return;
-        }
-        boundary = pending.indexOf("\n\n");
+      // Read until at least one whole event went out (or the stream ended): a pull that
+      // enqueues nothing would not be called again.
+      let sent = false;
+      while (!sent && !ended) {
+        sent = await step(controller);
       }
     },
     cancel(reason) {
