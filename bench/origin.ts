@@ -31,10 +31,12 @@ const WINDOW_MS = 1500;
 const FAILOVER_PAIRS = 300;
 
 function requestBody(): string {
-  const row = new Float32Array(WIDTHS[0] ?? 0).map((_, i) => Math.sin(i));
+  const row = Float32Array.from({ length: WIDTHS[0] ?? 0 }, (_v, i) => Math.sin(i));
   return JSON.stringify({
     model: "mlp-wide",
-    input: { tensors: { x: { dtype: "float32", dims: [1, row.length], data: Buffer.from(row.buffer).toString("base64") } } },
+    input: {
+      tensors: { x: { dtype: "float32", dims: [1, row.length], data: Buffer.from(row.buffer).toString("base64") } },
+    },
     parameters: { encoding: "base64" },
   });
 }
@@ -47,7 +49,11 @@ async function throughput(url: string, body: string, clients: number, windowMs: 
   await Promise.all(
     Array.from({ length: clients }, async () => {
       while (performance.now() < until) {
-        const res = await fetch(`${url}/v1/predict`, { method: "POST", headers: { "content-type": "application/json" }, body });
+        const res = await fetch(`${url}/v1/predict`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body,
+        });
         if (res.status !== 200) {
           throw new Error(`origin answered ${res.status}: ${await res.text()}`);
         }
@@ -78,13 +84,16 @@ async function batching(json: boolean): Promise<Record<number, { batched: number
       for (const kind of ["unbatched", "batched"] as const) {
         await throughput(origins[kind].url, body, clients, 300); // warm connections and caches
       }
-      for (let round = 0; round < ROUNDS; round++) {
+      for (let r = 0; r < ROUNDS; r++) {
         for (const kind of ["unbatched", "batched"] as const) {
           samples[kind].push(await throughput(origins[kind].url, body, clients, WINDOW_MS));
         }
       }
       out[clients] = { batched: median(samples.batched), unbatched: median(samples.unbatched) };
-      progress(json, `  ${clients} clients: ${out[clients]?.unbatched.toFixed(1)} rps unbatched, ${out[clients]?.batched.toFixed(1)} rps batched`);
+      progress(
+        json,
+        `  ${clients} clients: ${out[clients]?.unbatched.toFixed(1)} rps unbatched, ${out[clients]?.batched.toFixed(1)} rps batched`,
+      );
     }
     return out;
   } finally {
@@ -115,7 +124,11 @@ async function failover(json: boolean): Promise<{ direct: number[]; failover: nu
   });
   const timed = async (model: string) => {
     const started = performance.now();
-    const res = await fetch(`${edge.url}/v1/predict`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model, input: {} }) });
+    const res = await fetch(`${edge.url}/v1/predict`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model, input: {} }),
+    });
     await res.arrayBuffer();
     if (res.status !== 200) {
       throw new Error(`edge answered ${res.status}`);
@@ -139,6 +152,8 @@ async function failover(json: boolean): Promise<{ direct: number[]; failover: nu
   }
 }
 
+const p = (xs: number[], q: number) => quantile(xs, q);
+
 export async function run(json: boolean): Promise<BenchResult> {
   const rps = await batching(json);
   const f = await failover(json);
@@ -153,7 +168,6 @@ export async function run(json: boolean): Promise<BenchResult> {
   table.push(["rps, no batching", ...CONCURRENCY.map((c) => (rps[c]?.unbatched ?? NaN).toFixed(1))]);
   table.push(["rps, batching (≤32, 2 ms)", ...CONCURRENCY.map((c) => (rps[c]?.batched ?? NaN).toFixed(1))]);
   table.push(["speedup", ...CONCURRENCY.map((c) => `${metrics[`origin.batching_speedup.${c}`]}×`)]);
-  const p = (xs: number[], q: number) => quantile(xs, q);
   metrics["origin.failover_added_p50_ms"] = round(p(f.failover, 0.5) - p(f.direct, 0.5));
   metrics["origin.failover_added_p99_ms"] = round(p(f.failover, 0.99) - p(f.direct, 0.99));
   metrics["origin.direct_p50_ms"] = round(p(f.direct, 0.5));

@@ -17,8 +17,8 @@ const SLOTS = 10;
 export class RetryBudget {
   private readonly o: RetryBudgetOptions;
   private readonly now: () => number;
-  private readonly requests = new Array<number>(SLOTS).fill(0);
-  private readonly retries = new Array<number>(SLOTS).fill(0);
+  private readonly requests = Array.from({ length: SLOTS }, () => 0);
+  private readonly retries = Array.from({ length: SLOTS }, () => 0);
   private slotStart = 0;
   private slot = 0;
 

@@ -12,9 +12,12 @@ import type { ModelManifest } from "../../shared/manifest/model-manifest.ts";
 type Feeds = Record<string, Tensor>;
 type NumericData = Float32Array | Int32Array | BigInt64Array | Int8Array | Uint8Array | Uint16Array | Float64Array;
 
+function firstIsSymbolic(shape: ReadonlyArray<number | string>): boolean {
+  return typeof shape[0] === "string";
+}
+
 /** True when every input and output of the model has a symbolic (per-request) first dimension. */
 export function modelBatches(manifest: ModelManifest): boolean {
-  const firstIsSymbolic = (shape: ReadonlyArray<number | string>) => typeof shape[0] === "string";
   return (
     manifest.io.inputs.every((t) => firstIsSymbolic(t.shape)) &&
     manifest.io.outputs.every((t) => firstIsSymbolic(t.shape))

@@ -14,33 +14,41 @@ export class OriginMetrics {
   readonly latency: Histogram<"route">;
   readonly batchSize: Histogram<"model">;
   readonly streams: Counter<"outcome">;
+  /** Load gauges, read live at scrape time (kept so they are not mistaken for side effects). */
+  private readonly gauges: Gauge[] = [];
 
   constructor(load: LoadTracker, ready: () => boolean, options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
-    new Gauge({
-      name: "edgefleet_origin_queue_depth",
-      help: "Requests waiting for a model session.",
-      registers,
-      collect() {
-        this.set(load.queueDepth);
-      },
-    });
-    new Gauge({
-      name: "edgefleet_origin_in_flight",
-      help: "Requests being handled (streams until their last byte).",
-      registers,
-      collect() {
-        this.set(load.inFlight);
-      },
-    });
-    new Gauge({
-      name: "edgefleet_origin_ready",
-      help: "1 when every model is loaded and warmed and the origin is not draining.",
-      registers,
-      collect() {
-        this.set(ready() ? 1 : 0);
-      },
-    });
+    this.gauges.push(
+      new Gauge({
+        name: "edgefleet_origin_queue_depth",
+        help: "Requests waiting for a model session.",
+        registers,
+        collect() {
+          this.set(load.queueDepth);
+        },
+      }),
+    );
+    this.gauges.push(
+      new Gauge({
+        name: "edgefleet_origin_in_flight",
+        help: "Requests being handled (streams until their last byte).",
+        registers,
+        collect() {
+          this.set(load.inFlight);
+        },
+      }),
+    );
+    this.gauges.push(
+      new Gauge({
+        name: "edgefleet_origin_ready",
+        help: "1 when every model is loaded and warmed and the origin is not draining.",
+        registers,
+        collect() {
+          this.set(ready() ? 1 : 0);
+        },
+      }),
+    );
     this.requests = new Counter({
       name: "edgefleet_origin_requests_total",
       help: "Answered requests by route and status.",

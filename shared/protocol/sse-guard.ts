@@ -80,7 +80,7 @@ export function guardSseStream(
     pending += decoder.decode(next.value, { stream: true }).replace(/\r\n/g, "\n");
     let sent = false;
     let boundary = pending.indexOf("\n\n");
-    while (boundary >= 0 && !ended) {
+    while (boundary >= 0) {
       const event = pending.slice(0, boundary);
       pending = pending.slice(boundary + 2);
       const verdict = checkEvent(event);
@@ -111,10 +111,10 @@ export function guardSseStream(
     async pull(controller) {
       // Read until at least one whole event went out (or the stream ended): a pull that
       // enqueues nothing would not be called again.
-      let sent = false;
-      while (!sent && !ended) {
+      let sent: boolean;
+      do {
         sent = await step(controller);
-      }
+      } while (!sent);
     },
     cancel(reason) {
       ended = true;

@@ -88,14 +88,15 @@ describe("origin server", () => {
   });
 });
 
-describe("chat completions through edge → origin → OpenAI-compatible upstream", () => {
-  const ask = (stream: boolean) =>
-    postJson(edge.url, "/v1/chat/completions", {
-      model: "chat-llm",
-      stream,
-      messages: [{ role: "user", content: "hi" }],
-    });
+function ask(stream: boolean): Promise<Response> {
+  return postJson(edge.url, "/v1/chat/completions", {
+    model: "chat-llm",
+    stream,
+    messages: [{ role: "user", content: "hi" }],
+  });
+}
 
+describe("chat completions through edge → origin → OpenAI-compatible upstream", () => {
   it("streams every token and [DONE], naming the origin that served it", async () => {
     const res = await ask(true);
     expect(res.status).toBe(200);

@@ -14,13 +14,13 @@ const TTFB_MS = 400;
 const STALL_MS = 500;
 let edge: RunningEdge;
 const o: Record<string, FakeOrigin> = {};
+const at = (name: string) => (o[name] as FakeOrigin).url;
 const DEAD = "http://127.0.0.1:9"; // discard port: nothing listens, connections are refused
 
 beforeAll(async () => {
   for (const name of ["a2", "b2", "a3", "b3", "a5", "b5", "a6", "b6", "a7", "b7", "a8", "b8", "afb"]) {
     o[name] = await startFakeOrigin(name);
   }
-  const at = (name: string) => (o[name] as FakeOrigin).url;
   const table = {
     origins: [
       { id: "a2", region: "eu-west", endpoint: at("a2"), models: ["m-f2", "m-f2-only"] },

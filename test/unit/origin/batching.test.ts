@@ -28,9 +28,13 @@ async function backend(models: BuiltModel[], maxBatch: number) {
     engine: new ModelEngine({ runtime: ortNodeRuntime({ threads: 1 }), blobs, budgetBytes: 1024 * 2 ** 20 }),
     batching: { maxBatch, maxWaitMs: 5 },
     load,
-    onBatch: (_model, n) => batches.push(n),
+    onBatch: (_model: string, n: number) => batches.push(n),
   });
   return { b, batches, load };
+}
+
+function ask(row: number[]) {
+  return { model: "mlp-small", input: { tensors: { x: { dtype: "float32" as const, dims: [1, 8], data: row } } } };
 }
 
 const ctx = () => ({ signal: new AbortController().signal, requestId: "t" });
@@ -38,13 +42,9 @@ const ctx = () => ({ signal: new AbortController().signal, requestId: "t" });
 describe("request batching", () => {
   it("batches raw-tensor requests of a model with a batch dimension; each answer equals the unbatched one", async () => {
     const model = await mlpModel([8, 32, 4], "mlp-small");
-    const rows = Array.from({ length: 12 }, (_, i) => Array.from({ length: 8 }, (_, j) => Math.sin(i * 8 + j)));
-    const ask = (row: number[]) => ({
-      model: "mlp-small",
-      input: { tensors: { x: { dtype: "float32" as const, dims: [1, 8], data: row } } },
-    });
+    const rows = Array.from({ length: 12 }, (_r, i) => Array.from({ length: 8 }, (_c, j) => Math.sin(i * 8 + j)));
     const solo = await backend([model], 1);
-    const expected = [];
+    const expected: unknown[] = [];
     for (const row of rows) {
       expected.push((await solo.b.predict(ask(row), ctx())).body.output);
     }
