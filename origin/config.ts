@@ -16,12 +16,17 @@ export const OriginConfigSchema = z
     data_dir: z.string().min(1),
     /** Manifest files of the models served in-process (their blobs in data_dir). */
     manifests: z.array(z.string().min(1)).default([]),
+    /**
+     * max_wait_ms 0 (the default): a request runs at once when its model is idle, and requests
+     * arriving during a run form the next batch — no added latency at low load. A few ms more
+     * fill batches better where runs are short next to the gaps between arrivals (GPUs).
+     */
     batching: z
       .object({
         max_batch: z.number().int().min(1).max(1024).default(32),
-        max_wait_ms: z.number().min(0).max(1000).default(2),
+        max_wait_ms: z.number().min(0).max(1000).default(0),
       })
-      .default({ max_batch: 32, max_wait_ms: 2 }),
+      .default({ max_batch: 32, max_wait_ms: 0 }),
     /** Intra-op threads per session; 0 lets onnxruntime choose (all cores). */
     threads: z.number().int().min(0).max(256).default(0),
     /** Use the CUDA execution provider (needs a GPU host and onnxruntime-node's CUDA build). */
