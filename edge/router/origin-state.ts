@@ -32,7 +32,7 @@ export class OriginState {
   }
 
   /** Lower is better: expected latency scaled by the work queued ahead of a new request. */
-  score(initialLatencyMs: number): number {
-    return this.latency.ewma(initialLatencyMs) * (1 + this.queueDepth + this.inFlight);
+  score(bestLatencyMs: number, now: number): number {
+    return this.latency.estimate(bestLatencyMs, now) * (1 + this.queueDepth + this.inFlight);
   }
 }

@@ -50,6 +50,9 @@ export interface RouterOptions {
   log?: Logger;
 }
 
+/** 6 MB, less room for the envelope around the body. */
+const LAMBDA_MAX_BODY = 6 * 2 ** 20 - 64 * 1024;
+
 type Outcome = AttemptOutcome | { kind: "retryable"; failure: "cancelled"; countsAgainstOrigin: false };
 
 export class OriginRouter {
@@ -99,6 +102,14 @@ export class OriginRouter {
       },
     };
     const tried = new Set<OriginState>();
+    // Lambda's synchronous payload limit is 6 MB: a larger request would only fail there, so it never goes.
+    if (new TextEncoder().encode(req.body).byteLength > LAMBDA_MAX_BODY) {
+      for (const o of this.origins) {
+        if (o.entry.kind === "lambda") {
+          tried.add(o);
+        }
+      }
+    }
     let attempts = 0;
     let last: Outcome | undefined;
     while (attempts < this.policy.max_attempts && this.now() < req.deadline && !req.signal?.aborted) {
@@ -314,7 +325,7 @@ export class OriginRouter {
   private settle(state: OriginState, outcome: AttemptOutcome): AttemptOutcome {
     if (outcome.kind === "answer") {
       state.breaker.onSuccess();
-      state.latency.record(outcome.ms);
+      state.latency.record(outcome.ms, this.now());
       return outcome;
     }
     if (outcome.retryAfterMs !== undefined) {

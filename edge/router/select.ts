@@ -25,7 +25,7 @@ export function orderCandidates(
   for (const tier of tiers) {
     const members = usable
       .filter((o) => o.entry.priority === tier)
-      .toSorted((a, b) => a.score(assumed) - b.score(assumed));
+      .toSorted((a, b) => a.score(assumed, now) - b.score(assumed, now));
     if (members.length >= 2) {
       const i = Math.floor(random() * members.length);
       let j = Math.floor(random() * (members.length - 1));
@@ -34,7 +34,7 @@ export function orderCandidates(
       }
       const a = members[i] as OriginState;
       const b = members[j] as OriginState;
-      const first = clearlyBetter(b, a, assumed) ? b : a;
+      const first = clearlyBetter(b, a, assumed, now) ? b : a;
       ordered.push(first, ...members.filter((m) => m !== first));
     } else {
       ordered.push(...members);
@@ -48,6 +48,6 @@ export function orderCandidates(
  * and the random pick stands, so two alike origins share traffic instead of one taking all of
  * it on noise (with two origins, "better of two" alone would always pick the same one).
  */
-function clearlyBetter(x: OriginState, y: OriginState, initialLatencyMs: number): boolean {
-  return x.score(initialLatencyMs) < 0.8 * y.score(initialLatencyMs);
+function clearlyBetter(x: OriginState, y: OriginState, best: number, now: number): boolean {
+  return x.score(best, now) < 0.8 * y.score(best, now);
 }

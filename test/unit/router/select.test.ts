@@ -25,8 +25,8 @@ describe("orderCandidates", () => {
 
   it("prefers the clearly less loaded (or faster) of two alike origins", () => {
     const [a, b] = make() as [OriginState, OriginState];
-    a.latency.record(10);
-    b.latency.record(10);
+    a.latency.record(10, 0);
+    b.latency.record(10, 0);
     a.queueDepth = 8;
     for (let i = 0; i < 20; i++) {
       expect(orderCandidates([a, b], "m", 0, 50)[0]?.entry.id).toBe("b");
