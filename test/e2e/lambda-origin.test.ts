@@ -132,6 +132,25 @@ describe("LambdaInvoker (AWS SDK, Invoke API on loopback)", () => {
   });
 });
 
+describe("the deployable Lambda module", () => {
+  it("builds the origin from EDGEFLEET_ORIGIN_CONFIG on its first invocation and answers", async () => {
+    const models = await installModels(["silero-vad"]);
+    process.env.EDGEFLEET_ORIGIN_CONFIG = JSON.stringify({
+      region: "eu-central-1",
+      data_dir: models.dataDir,
+      manifests: models.manifests,
+      threads: 1,
+      log_level: "error",
+    });
+    const entry = await import("../../origin/lambda/entry.ts");
+    const out = await entry.handler(envelope("/v1/predict", VAD));
+    expect(out.statusCode).toBe(200);
+    expect(out.headers["x-edgefleet-served-by"]).toBe("lambda/eu-central-1");
+    expect(JSON.parse(out.body)).toMatchObject({ model: "silero-vad", provider: "cpu" });
+    expect(typeof entry.streamingHandler).toBe("function");
+  });
+});
+
 describe("Lambda origin behind the edge (workerd, SigV4 over fetch)", () => {
   it("F9: with the HTTP pool down, the Lambda pool serves, and the answer names it", async () => {
     const res = await postJson(edge.url, "/v1/predict", VAD);

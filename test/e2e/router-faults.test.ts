@@ -217,6 +217,13 @@ describe("F6 streams", () => {
 });
 
 describe("degrade and headers", () => {
+  it("sends an origin_first model to origins while one can answer, though the edge has it too", async () => {
+    const res = await postJson(edge.url, "/v1/predict", { model: "silero-vad", input: { audio: [0, 0.01] } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-edgefleet-served-by")).toBe("origin/eu-west");
+    expect(((await res.json()) as { output: { origin: string } }).output.origin).toBe("afb");
+  });
+
   it("serves the edge's own model, marked edge-fallback, when no origin can answer", async () => {
     fake("afb").setFault({ kind: "status", status: 503 });
     const res = await postJson(edge.url, "/v1/predict", {
