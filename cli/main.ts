@@ -11,6 +11,7 @@ const main = defineCommand({
   subCommands: {
     dev: () => import("./commands/dev.ts").then((m) => m.devCommand),
     pop: () => import("./commands/pop.ts").then((m) => m.popCommand),
+    origin: () => import("./commands/origin.ts").then((m) => m.originCommand),
     keys: () => import("./commands/keys.ts").then((m) => m.keysCommand),
     publish: () => import("./commands/publish.ts").then((m) => m.publishCommand),
     models: () => import("./commands/models.ts").then((m) => m.modelsCommand),

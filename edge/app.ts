@@ -11,6 +11,7 @@ import { limitBody } from "./middleware/limit-body.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { embeddingsRoutes } from "./routes/embeddings.ts";
+import { chatRoutes } from "./routes/chat.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { modelRoutes } from "./routes/models.ts";
 import { predictRoutes } from "./routes/predict.ts";
@@ -28,6 +29,7 @@ export function createEdgeApp(deps: EdgeDeps): Hono<EdgeEnv> {
   app.route("/", modelRoutes);
   app.route("/", predictRoutes);
   app.route("/", embeddingsRoutes);
+  app.route("/", chatRoutes);
   app.route("/", adminRoutes);
   app.onError(onError);
   app.notFound(onNotFound);

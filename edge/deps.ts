@@ -10,6 +10,7 @@ import type { ModelManifest } from "../shared/manifest/model-manifest.ts";
 import type { BlobStore } from "../shared/ports/blob-store.ts";
 import type { ModelCatalog } from "../shared/ports/model-catalog.ts";
 import type { EdgeCache } from "./cache/cache-settings.ts";
+import type { OriginRouter } from "./router/router.ts";
 
 /** The catalog as the operator's admin API changes it. */
 export interface WritableModelCatalog extends ModelCatalog {
@@ -36,6 +37,8 @@ export interface EdgeDeps {
   adminToken: string | undefined;
   /** The response cache; absent means every answer says `x-edgefleet-cache: bypass`. */
   cache?: EdgeCache;
+  /** Sends what this edge cannot (or should not) answer to origins; absent when no origin table is configured. */
+  router?: OriginRouter;
 }
 
 export const DEFAULT_LIMITS: EdgeLimits = { maxBodyBytes: 8 * 2 ** 20, maxBlobBytes: 64 * 2 ** 20 };

@@ -13,9 +13,10 @@ export function setInferenceHeaders(
   manifest: ModelManifest,
   cache: CacheStatus,
   provider: string,
+  servedBy = `edge/${c.get("deps").pop}`,
 ): void {
   c.header("x-edgefleet-cache", cache);
-  c.header("x-edgefleet-served-by", `edge/${c.get("deps").pop}`);
+  c.header("x-edgefleet-served-by", servedBy);
   c.header("x-edgefleet-model-version", manifest.version);
   c.header("x-edgefleet-provider", provider);
 }

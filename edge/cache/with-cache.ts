@@ -80,7 +80,9 @@ export async function withCache(
   if (result.rejected) {
     produced.headers.set("x-edgefleet-cache-rejected", result.rejected.reason);
   }
-  if (!policy.write || produced.status !== 200 || !produced.body) {
+  // A degraded answer (the edge's own model standing in for an origin) is served, never stored.
+  const degraded = produced.headers.get("x-edgefleet-served-by") === "edge-fallback";
+  if (!policy.write || produced.status !== 200 || !produced.body || degraded) {
     return produced;
   }
   const [toClient, toCache] = produced.body.tee();
@@ -151,6 +153,11 @@ async function readLimited(body: ReadableStream<Uint8Array>, limit: number): Pro
   } catch {
     return undefined;
   }
+}
+
+/** Marks an answer that did not go through the cache. */
+export function markBypass(res: Response): Response {
+  return mark(res, "bypass");
 }
 
 function mark(res: Response, status: "miss" | "bypass"): Response {

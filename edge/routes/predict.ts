@@ -1,21 +1,47 @@
 /**
  * @module
  * `POST /v1/predict`: any served model, dispatched on its task (or raw tensors), behind the
- * response cache (exact layer; the semantic layer for text-classification questions).
+ * response cache (exact layer; the semantic layer for text-classification questions). A model
+ * this edge does not serve — or one the origin table marks `origin_first` — goes to origins;
+ * when no origin can answer and the edge has the model, the edge answers itself and says so
+ * (`x-edgefleet-served-by: edge-fallback`) instead of failing.
  */
 import { type Context, Hono } from "hono";
 import { predict } from "../../shared/engine/predict.ts";
+import { ApiError } from "../../shared/errors.ts";
 import { type ModelManifest, modelFile } from "../../shared/manifest/model-manifest.ts";
 import { type PredictRequest, PredictRequestSchema, type PredictResponse } from "../../shared/protocol/predict.ts";
-import { withCache } from "../cache/with-cache.ts";
+import { markBypass, withCache } from "../cache/with-cache.ts";
 import type { EdgeEnv } from "../env.ts";
 import { setInferenceHeaders } from "../inference-headers.ts";
 import { readJson } from "../middleware/json-body.ts";
 import { requireModel } from "../model-lookup.ts";
+import { forwardToOrigins, originResponse } from "../router/forward.ts";
+import type { OriginRouter } from "../router/router.ts";
 
 export const predictRoutes = new Hono<EdgeEnv>().post("/v1/predict", async (c) => {
+  const { catalog, router } = c.get("deps");
   const body = await readJson(c, PredictRequestSchema);
-  const manifest = await requireModel(c.get("deps").catalog, body.model);
+  const local = await catalog.get(body.model);
+  if (router?.serves(body.model) && (!local || router.originFirst(body.model))) {
+    const version = router.versionOf(body.model);
+    const produce = () => viaOrigins(c, router, body, local);
+    if (version === undefined) {
+      return markBypass(await produce());
+    }
+    return withCache(
+      c,
+      {
+        route: "/v1/predict",
+        model: body.model,
+        modelVersion: `origin:${version}`,
+        fields: { parameters: body.parameters ?? {} },
+        request: body,
+      },
+      produce,
+    );
+  }
+  const manifest = local ?? (await requireModel(catalog, body.model));
   const query = semanticQuery(manifest, body.input);
   return withCache(
     c,
@@ -31,7 +57,40 @@ export const predictRoutes = new Hono<EdgeEnv>().post("/v1/predict", async (c) =
   );
 });
 
-async function answerLocally(c: Context<EdgeEnv>, manifest: ModelManifest, body: PredictRequest): Promise<Response> {
+async function viaOrigins(
+  c: Context<EdgeEnv>,
+  router: OriginRouter,
+  body: PredictRequest,
+  local: ModelManifest | undefined,
+): Promise<Response> {
+  try {
+    const routed = await forwardToOrigins(c, router, {
+      path: "/v1/predict",
+      model: body.model,
+      body: JSON.stringify(body),
+      stream: false,
+    });
+    return originResponse(routed);
+  } catch (error) {
+    const unavailable = ApiError.is(error) && (error.status === 503 || error.status === 504);
+    if (!local || !unavailable) {
+      throw error;
+    }
+    c.get("deps").log.log("warn", "predict.edge_fallback", {
+      request_id: c.get("requestId"),
+      model: local.id,
+      reason: error.code,
+    });
+    return answerLocally(c, local, body, "edge-fallback");
+  }
+}
+
+async function answerLocally(
+  c: Context<EdgeEnv>,
+  manifest: ModelManifest,
+  body: PredictRequest,
+  servedBy?: string,
+): Promise<Response> {
   const { engine, log } = c.get("deps");
   const started = performance.now();
   const result = await predict(engine, manifest, body.input, body.parameters);
@@ -42,7 +101,7 @@ async function answerLocally(c: Context<EdgeEnv>, manifest: ModelManifest, body:
     provider: result.loaded.provider,
     ms: Math.round(performance.now() - started),
   });
-  setInferenceHeaders(c, manifest, "bypass", result.loaded.provider);
+  setInferenceHeaders(c, manifest, "bypass", result.loaded.provider, servedBy);
   // Time spent in the model call (input checks, load if cold, runs, post-processing), for clients and benches.
   c.header("server-timing", `infer;dur=${(performance.now() - started).toFixed(3)}`);
   const response: PredictResponse = {

@@ -15,11 +15,12 @@ import { ortWorkerdRuntime } from "./ort-workerd.ts";
 import { DoCacheStore } from "./do-cache-store.ts";
 import type { SemanticCacheDO } from "./semantic-cache-do.ts";
 import { DEFAULT_CACHE_SETTINGS } from "../cache/cache-settings.ts";
+import { type OriginBindings, routerFromBindings } from "./origin-router.ts";
 
 export { ModelCatalogDO } from "./catalog-do.ts";
 export { SemanticCacheDO } from "./semantic-cache-do.ts";
 
-export interface Env {
+export interface Env extends OriginBindings {
   MODELS: R2Bucket;
   CATALOG: DurableObjectNamespace<ModelCatalogDO>;
   SEMCACHE: DurableObjectNamespace<SemanticCacheDO>;
@@ -73,6 +74,7 @@ function build(env: Env): Hono<EdgeEnv> {
             },
           },
         }),
+    router: routerFromBindings(env, log),
   });
 }
 

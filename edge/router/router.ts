@@ -1,0 +1,363 @@
+/**
+ * @module
+ * The origin router: sends a request to the best origin that can answer it and fails over
+ * to the next when that one cannot — only before the first byte reaches the client, only on
+ * retryable failures, never twice to the same origin, within the request's deadline and the
+ * retry budget. Optional hedging sends a second copy after the first origin's p95, when both
+ * breakers are closed. Platform-neutral (fetch, AbortController, timers): it runs in workerd.
+ */
+import { ApiError } from "../../shared/errors.ts";
+import { type Logger, silentLogger } from "../../shared/log.ts";
+import {
+  DEADLINE_HEADER,
+  IDEMPOTENCY_HEADER,
+  QUEUE_DEPTH_HEADER,
+  REQUEST_ID_HEADER,
+} from "../../shared/protocol/headers.ts";
+import { guardSseStream, type StreamOutcome } from "../../shared/protocol/sse-guard.ts";
+import { OriginState } from "./origin-state.ts";
+import type { OriginTable, RoutingPolicy } from "./origin-table.ts";
+import { type AttemptOutcome, classifyResponse } from "./outcome.ts";
+import { RetryBudget } from "./retry-budget.ts";
+import { orderCandidates } from "./select.ts";
+import type { OriginCall, OriginTransport } from "./transport.ts";
+
+export interface RouteRequest {
+  path: "/v1/predict" | "/v1/chat/completions";
+  model: string;
+  body: string;
+  stream: boolean;
+  requestId: string;
+  /** Absolute deadline, epoch ms. */
+  deadline: number;
+  /** Fires when the client has gone away. */
+  signal?: AbortSignal;
+}
+
+export interface Routed {
+  response: Response;
+  /** `origin/<region>` or `lambda/<region>`. */
+  servedBy: string;
+  origin: string;
+  attempts: number;
+}
+
+export interface RouterOptions {
+  table: OriginTable;
+  transports: Partial<Record<"http" | "lambda", OriginTransport>>;
+  now?: () => number;
+  random?: () => number;
+  log?: Logger;
+}
+
+/** 6 MB, less room for the envelope around the body. */
+const LAMBDA_MAX_BODY = 6 * 2 ** 20 - 64 * 1024;
+
+type Outcome = AttemptOutcome | { kind: "retryable"; failure: "cancelled"; countsAgainstOrigin: false };
+
+export class OriginRouter {
+  readonly policy: RoutingPolicy;
+  private readonly origins: OriginState[];
+  private readonly budget: RetryBudget;
+  private readonly transports: RouterOptions["transports"];
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly log: Logger;
+  private readonly originFirstModels: ReadonlySet<string>;
+  private readonly modelVersions: Readonly<Record<string, string>>;
+
+  constructor(o: RouterOptions) {
+    this.policy = o.table.policy;
+    this.now = o.now ?? Date.now;
+    this.random = o.random ?? Math.random;
+    this.log = o.log ?? silentLogger;
+    this.transports = o.transports;
+    this.origins = o.table.origins
+      .filter((e) => this.transports[e.kind] !== undefined)
+      .map((e) => new OriginState(e, this.policy, this.now));
+    this.budget = new RetryBudget(this.policy.retry_budget, this.now);
+    this.originFirstModels = new Set(o.table.origin_first);
+    this.modelVersions = o.table.model_versions;
+  }
+
+  /** True when some origin is configured for the model (healthy or not). */
+  serves(model: string): boolean {
+    return this.origins.some((o) => o.serves(model));
+  }
+
+  /** The deployed version of an origin-served model, when the origin table declares it. */
+  versionOf(model: string): string | undefined {
+    return this.modelVersions[model];
+  }
+
+  /** True when the model goes to origins even though the edge serves it (the edge's copy is the fallback). */
+  originFirst(model: string): boolean {
+    return this.originFirstModels.has(model);
+  }
+
+  async route(req: RouteRequest): Promise<Routed> {
+    this.budget.recordRequest();
+    const call: OriginCall = {
+      path: req.path,
+      body: req.body,
+      stream: req.stream,
+      headers: {
+        "content-type": "application/json",
+        [REQUEST_ID_HEADER]: req.requestId,
+        [IDEMPOTENCY_HEADER]: req.requestId,
+        [DEADLINE_HEADER]: String(req.deadline),
+      },
+    };
+    const tried = new Set<OriginState>();
+    // Lambda's synchronous payload limit is 6 MB: a larger request would only fail there, so it never goes.
+    if (new TextEncoder().encode(req.body).byteLength > LAMBDA_MAX_BODY) {
+      for (const o of this.origins) {
+        if (o.entry.kind === "lambda") {
+          tried.add(o);
+        }
+      }
+    }
+    let attempts = 0;
+    let last: Outcome | undefined;
+    while (attempts < this.policy.max_attempts && this.now() < req.deadline && !req.signal?.aborted) {
+      const candidates = orderCandidates(
+        this.origins,
+        req.model,
+        this.now(),
+        this.policy.initial_latency_ms,
+        this.random,
+      ).filter((o) => !tried.has(o));
+      const primary = candidates.find((o) => o.breaker.tryAcquire());
+      if (!primary) {
+        break;
+      }
+      if (attempts > 0 && !this.budget.tryRetry()) {
+        primary.breaker.release();
+        this.log.log("info", "router.retry_budget_exhausted", { request_id: req.requestId, model: req.model });
+        break;
+      }
+      tried.add(primary);
+      attempts += 1;
+      const hedgeTo = attempts === 1 ? this.hedgeCandidate(primary, candidates, req) : undefined;
+      const { outcome, state } = hedgeTo
+        ? await this.hedged(primary, hedgeTo, call, req, () => {
+            tried.add(hedgeTo);
+            attempts += 1;
+          })
+        : { outcome: await this.attempt(primary, call, req), state: primary };
+      if (outcome.kind === "answer") {
+        return { response: outcome.response, servedBy: state.servedBy, origin: state.entry.id, attempts };
+      }
+      last = outcome;
+      this.log.log("info", "router.attempt_failed", {
+        request_id: req.requestId,
+        origin: state.entry.id,
+        failure: outcome.failure,
+        ...("status" in outcome && outcome.status !== undefined ? { status: outcome.status } : {}),
+      });
+    }
+    throw this.giveUp(req, last, attempts);
+  }
+
+  private giveUp(req: RouteRequest, last: Outcome | undefined, attempts: number): ApiError {
+    if (
+      this.now() >= req.deadline ||
+      (last?.kind === "retryable" && last.failure === "timeout" && this.now() >= req.deadline - 5)
+    ) {
+      return new ApiError(504, "upstream_timeout", `No origin answered before the deadline (${attempts} attempts).`);
+    }
+    // Tell the client when an origin is expected back: the earliest end of a breaker or cool-down period.
+    const waits = this.origins
+      .filter((o) => o.serves(req.model))
+      .map((o) => Math.max(o.coolingUntil - this.now(), o.breaker.state() === "open" ? 1000 : 0));
+    const retryAfter = Math.max(1, Math.ceil(Math.min(...waits, 30_000) / 1000));
+    return new ApiError(503, "upstream_unavailable", `No origin could answer (${attempts} attempts).`, { retryAfter });
+  }
+
+  private hedgeCandidate(
+    primary: OriginState,
+    candidates: readonly OriginState[],
+    req: RouteRequest,
+  ): OriginState | undefined {
+    if (!this.policy.hedge.enabled || req.stream || primary.breaker.state() !== "closed") {
+      return undefined;
+    }
+    if (primary.latency.count < this.policy.hedge.min_samples) {
+      return undefined;
+    }
+    return candidates.find((o) => o !== primary && o.breaker.state() === "closed");
+  }
+
+  /** Starts on the primary; if it has not answered by its p95, sends a copy to the second origin. First answer wins. */
+  private async hedged(
+    primary: OriginState,
+    second: OriginState,
+    call: OriginCall,
+    req: RouteRequest,
+    onHedge: () => void,
+  ): Promise<{ outcome: Outcome; state: OriginState }> {
+    const cancelFirst = new AbortController();
+    const first = this.attempt(primary, call, req, cancelFirst.signal).then((outcome) => ({ outcome, state: primary }));
+    const p95 = primary.latency.p95() ?? this.policy.ttfb_timeout_ms;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const waited = await Promise.race([
+      first,
+      new Promise<"hedge">((resolve) => (timer = setTimeout(() => resolve("hedge"), p95))),
+    ]);
+    if (timer !== undefined) {
+      clearTimeout(timer);
+    }
+    if (waited !== "hedge" || second.breaker.state() !== "closed" || !this.budget.tryRetry()) {
+      return first;
+    }
+    onHedge();
+    const cancelSecond = new AbortController();
+    const secondTry = this.attempt(second, call, req, cancelSecond.signal).then((outcome) => ({
+      outcome,
+      state: second,
+    }));
+    const winner = await firstAnswer([first, secondTry]);
+    (winner.state === primary ? cancelSecond : cancelFirst).abort();
+    return winner;
+  }
+
+  /** One attempt on one origin, with its own TTFB timeout, feeding the origin's breaker and latency. */
+  private async attempt(
+    state: OriginState,
+    call: OriginCall,
+    req: RouteRequest,
+    cancel?: AbortSignal,
+  ): Promise<Outcome> {
+    const transport = this.transports[state.entry.kind];
+    if (!transport) {
+      throw new Error(`no transport for ${state.entry.kind}`);
+    }
+    const controller = new AbortController();
+    let timedOut = false;
+    const ttfb = Math.max(1, Math.min(this.policy.ttfb_timeout_ms, req.deadline - this.now()));
+    let timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, ttfb);
+    const stop = () => controller.abort();
+    req.signal?.addEventListener("abort", stop, { once: true });
+    cancel?.addEventListener("abort", stop, { once: true });
+    const started = this.now();
+    state.inFlight += 1;
+    try {
+      const response = await transport.send(state.entry, call, controller.signal);
+      const reported = Number(response.headers.get(QUEUE_DEPTH_HEADER));
+      if (response.headers.has(QUEUE_DEPTH_HEADER) && Number.isFinite(reported)) {
+        state.queueDepth = reported;
+      }
+      const outcome = classifyResponse(response, this.now() - started);
+      if (outcome.kind === "retryable") {
+        await response.body?.cancel().catch(() => undefined);
+        return this.settle(state, outcome);
+      }
+      if (!call.stream || response.status !== 200 || !response.body) {
+        // Non-streaming answers are read whole before anything reaches the client, so a
+        // connection cut mid-body is still a clean failover, not a truncated answer.
+        clearTimeout(timer);
+        timer = setTimeout(
+          () => {
+            timedOut = true;
+            controller.abort();
+          },
+          Math.max(1, req.deadline - this.now()),
+        );
+        const bytes = await response.arrayBuffer();
+        const answer = new Response(bytes, { status: response.status, headers: response.headers });
+        return this.settle(state, { kind: "answer", response: answer, ms: outcome.ms });
+      }
+      // Streams: the first chunk must arrive within the TTFB timeout too; until it has, failing over is still safe.
+      const reader = response.body.getReader();
+      const first = await reader.read();
+      if (first.done) {
+        return this.settle(state, {
+          kind: "retryable",
+          failure: "stream_before_first_byte",
+          countsAgainstOrigin: true,
+        });
+      }
+      clearTimeout(timer);
+      const rest = new ReadableStream<Uint8Array>({
+        start(c) {
+          c.enqueue(first.value);
+        },
+        async pull(c) {
+          const next = await reader.read();
+          if (next.done) {
+            c.close();
+          } else {
+            c.enqueue(next.value);
+          }
+        },
+        cancel(reason) {
+          return reader.cancel(reason);
+        },
+      });
+      const guarded = guardSseStream(rest, {
+        stallMs: this.policy.stall_ms,
+        onEnd: (end: StreamOutcome) => {
+          if (end === "cut" || end === "stall" || end === "malformed") {
+            state.breaker.onFailure();
+          }
+          controller.abort();
+        },
+      });
+      return this.settle(state, {
+        kind: "answer",
+        response: new Response(guarded, { status: 200, headers: response.headers }),
+        ms: outcome.ms,
+      });
+    } catch {
+      if (cancel?.aborted || (req.signal?.aborted && !timedOut)) {
+        state.breaker.release();
+        return { kind: "retryable", failure: "cancelled", countsAgainstOrigin: false };
+      }
+      return this.settle(state, {
+        kind: "retryable",
+        failure: timedOut ? "timeout" : "connect",
+        countsAgainstOrigin: true,
+      });
+    } finally {
+      clearTimeout(timer);
+      state.inFlight -= 1;
+      req.signal?.removeEventListener("abort", stop);
+      cancel?.removeEventListener("abort", stop);
+    }
+  }
+
+  private settle(state: OriginState, outcome: AttemptOutcome): AttemptOutcome {
+    if (outcome.kind === "answer") {
+      state.breaker.onSuccess();
+      state.latency.record(outcome.ms, this.now());
+      return outcome;
+    }
+    if (outcome.retryAfterMs !== undefined) {
+      state.coolingUntil = Math.max(state.coolingUntil, this.now() + outcome.retryAfterMs);
+    }
+    if (outcome.countsAgainstOrigin) {
+      state.breaker.onFailure();
+    } else {
+      state.breaker.release();
+    }
+    return outcome;
+  }
+}
+
+/** The first attempt that produced an answer; if none did, the last to fail. */
+function firstAnswer<T extends { outcome: Outcome }>(attempts: ReadonlyArray<Promise<T>>): Promise<T> {
+  return new Promise((resolve) => {
+    let pending = attempts.length;
+    for (const a of attempts) {
+      void a.then((r) => {
+        pending -= 1;
+        if (r.outcome.kind === "answer" || pending === 0) {
+          resolve(r);
+        }
+      });
+    }
+  });
+}

@@ -1,0 +1,88 @@
+/**
+ * @module
+ * `POST /v1/chat/completions` at the edge: no generative model runs in a Worker, so chat goes
+ * to origins (which serve it from OpenAI-compatible inference servers). Streams come back
+ * guarded: a cut, stall or malformed chunk ends with an SSE error event, never `[DONE]`.
+ * Answers are cached when the origin table declares the model's version: the partition holds
+ * the system prompt and every parameter, and a single-turn question may be answered by a
+ * stored paraphrase (semantic layer).
+ */
+import { Hono } from "hono";
+import { ApiError } from "../../shared/errors.ts";
+import { type ChatRequest, ChatRequestSchema } from "../../shared/protocol/chat.ts";
+import { markBypass, withCache } from "../cache/with-cache.ts";
+import type { EdgeEnv } from "../env.ts";
+import { readJson } from "../middleware/json-body.ts";
+import { forwardToOrigins, originResponse } from "../router/forward.ts";
+
+export const chatRoutes = new Hono<EdgeEnv>().post("/v1/chat/completions", async (c) => {
+  const { router } = c.get("deps");
+  const body = await readJson(c, ChatRequestSchema);
+  if (!router?.serves(body.model)) {
+    throw new ApiError(
+      404,
+      "model_not_found",
+      `The model '${body.model.slice(0, 200)}' does not exist on this network.`,
+      {
+        param: "model",
+      },
+    );
+  }
+  const produce = async () =>
+    originResponse(
+      await forwardToOrigins(c, router, {
+        path: "/v1/chat/completions",
+        model: body.model,
+        body: JSON.stringify(body),
+        stream: body.stream === true,
+      }),
+    );
+  const version = router.versionOf(body.model);
+  if (version === undefined) {
+    return markBypass(await produce());
+  }
+  const { fields, question } = splitQuestion(body);
+  const { user: _user, ...request } = body;
+  return withCache(
+    c,
+    {
+      route: "/v1/chat/completions",
+      model: body.model,
+      modelVersion: `origin:${version}`,
+      fields,
+      request,
+      ...(question === undefined ? {} : { semanticQuery: question }),
+    },
+    produce,
+  );
+});
+
+/**
+ * Everything but the question goes into the partition: system and developer messages, tools,
+ * every generation parameter, and whether the answer streams. Only a conversation of exactly
+ * one user turn has a question that may be matched by meaning; in a longer one the earlier
+ * turns are context that a paraphrase match would ignore.
+ */
+function splitQuestion(body: ChatRequest): { fields: unknown; question?: string } {
+  const { messages, user: _user, stream_options: _options, ...params } = body;
+  const instructions = messages.filter((m) => m.role === "system" || m.role === "developer");
+  const turns = messages.filter((m) => m.role !== "system" && m.role !== "developer");
+  const fields = { ...params, stream: body.stream === true, instructions };
+  const only = turns.length === 1 ? turns[0] : undefined;
+  const text = only?.role === "user" ? textOf(only.content) : undefined;
+  return text === undefined ? { fields } : { fields, question: text };
+}
+
+function textOf(content: unknown): string | undefined {
+  if (typeof content === "string") {
+    return content;
+  }
+  if (
+    Array.isArray(content) &&
+    content.every((p) => typeof p === "object" && p !== null && (p as { type?: unknown }).type === "text")
+  ) {
+    return content.map((p) => String((p as { text?: unknown }).text ?? "")).join("\n");
+  }
+  // Images or audio in the question: no semantic match.
+  return undefined;
+}

@@ -1,0 +1,41 @@
+/**
+ * @module
+ * The origin app: the same HTTP API as the edge (DESIGN.md, "HTTP"), answered by the
+ * origin's backends, with load signals on every answer, deadlines honoured and a drain mode
+ * for graceful shutdown. The Node server and the Lambda handler both serve this app.
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { ApiError, errorResponse } from "../shared/errors.ts";
+import type { OriginDeps, OriginEnv } from "./deps.ts";
+import { onError, onNotFound } from "./http/errors.ts";
+import { loadSignals } from "./http/load-signals.ts";
+import { refuseWhileDraining, requestContext } from "./http/request-context.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { inferenceRoutes } from "./routes/inference.ts";
+
+export function createOriginApp(deps: OriginDeps): Hono<OriginEnv> {
+  const app = new Hono<OriginEnv>();
+  app.use(async (c, next) => {
+    c.set("deps", deps);
+    await next();
+  });
+  app.use(requestContext);
+  app.use("/v1/*", loadSignals);
+  app.use("/v1/*", refuseWhileDraining);
+  app.use(
+    "/v1/*",
+    bodyLimit({
+      maxSize: deps.maxBodyBytes,
+      onError: () =>
+        errorResponse(
+          new ApiError(413, "payload_too_large", `The request body is larger than ${deps.maxBodyBytes} bytes.`),
+        ),
+    }),
+  );
+  app.route("/", healthRoutes);
+  app.route("/", inferenceRoutes);
+  app.onError(onError);
+  app.notFound(onNotFound);
+  return app;
+}

@@ -1,0 +1,42 @@
+/**
+ * @module
+ * `GET /healthz` (the process answers), `GET /readyz` (every model is loaded and warmed,
+ * every upstream answered, and the origin is not draining), `GET /metrics` (Prometheus
+ * text), and `GET /v1/models` (what this origin serves, across its backends).
+ */
+import { Hono } from "hono";
+import type { OriginEnv } from "../deps.ts";
+import { isReady } from "../deps.ts";
+
+export const healthRoutes = new Hono<OriginEnv>()
+  .get("/healthz", (c) => c.json({ status: "ok", served_by: c.get("deps").servedBy }))
+  .get("/readyz", (c) => {
+    const deps = c.get("deps");
+    const ready = isReady(deps);
+    return c.json(
+      {
+        ready,
+        served_by: deps.servedBy,
+        draining: deps.lifecycle.draining,
+        backends: deps.backends.map((b) => ({ name: b.name, ready: b.ready() })),
+      },
+      ready ? 200 : 503,
+    );
+  })
+  .get("/metrics", async (c) => {
+    const { registry } = c.get("deps").metrics;
+    return c.body(await registry.metrics(), 200, { "content-type": registry.contentType });
+  })
+  .get("/v1/models", async (c) => {
+    const deps = c.get("deps");
+    const data = (await Promise.all(deps.backends.map((b) => b.models()))).flat().map((m) => ({
+      id: m.id,
+      object: "model" as const,
+      created: 0,
+      owned_by: "edgefleet",
+      version: m.version,
+      task: m.task,
+      backend: m.backend,
+    }));
+    return c.json({ object: "list", data });
+  });
