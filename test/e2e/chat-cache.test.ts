@@ -1,0 +1,129 @@
+// Chat answers cached at the edge (the real Worker in workerd) in front of an OpenAI-compatible
+// origin that logs every request it receives: the origin's count is the judge of what the
+// cache answered. Partitions by tenant, system prompt and parameters; paraphrases answered
+// semantically; streams replayed as they were; cut streams and no-store never stored.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningEdge } from "../../cli/local/edge-miniflare.ts";
+import { seedEdge } from "../../cli/local/seed-edge.ts";
+import { defaultModels } from "../support/native-reference.ts";
+import { type FakeOrigin, startFakeOrigin } from "../support/fake-origin.ts";
+import { postJson, startRoutingEdge } from "../support/origin-fixtures.ts";
+
+let edge: RunningEdge;
+let origin: FakeOrigin;
+const ALICE = { authorization: "Bearer alice-secret" };
+const BOB = { authorization: "Bearer bob-secret" };
+
+beforeAll(async () => {
+  origin = await startFakeOrigin("llm-eu");
+  edge = await startRoutingEdge("cache", {
+    origins: [{ id: "eu", region: "eu", endpoint: origin.url, models: ["fake-llm"] }],
+    model_versions: { "fake-llm": "2026-11-01" },
+  });
+  // The edge's own embedder runs the semantic layer.
+  await seedEdge(
+    edge.url,
+    "test-admin",
+    (await defaultModels()).filter((m) => m.manifest.id === "use-lite"),
+  );
+});
+
+afterAll(async () => {
+  await edge?.close();
+  await origin?.stop();
+});
+
+const ask = (question: string, extra: Record<string, unknown> = {}) => ({
+  model: "fake-llm",
+  messages: [
+    { role: "system", content: "You are a helpful support agent." },
+    { role: "user", content: question },
+  ],
+  temperature: 0,
+  ...extra,
+});
+
+async function send(body: unknown, headers: Record<string, string> = {}) {
+  const res = await postJson(edge.url, "/v1/chat/completions", body, headers);
+  const text = await res.text();
+  // Fills happen after the answer: let them land before the next request.
+  await new Promise((r) => setTimeout(r, 60));
+  return {
+    status: res.status,
+    cache: res.headers.get("x-edgefleet-cache"),
+    similarity: res.headers.get("x-edgefleet-similarity"),
+    text,
+  };
+}
+
+describe("chat cache at the edge", () => {
+  it("answers repeats and paraphrases within a tenant, never across tenants", async () => {
+    const before = origin.count();
+    expect((await send(ask("How do I reset my password?"), ALICE)).cache).toBe("miss");
+    expect((await send(ask("How do I reset my password?"), ALICE)).cache).toBe("hit");
+    const para = await send(ask("How can I reset my password?"), ALICE);
+    expect(para.cache).toBe("semantic");
+    expect(Number(para.similarity)).toBeGreaterThanOrEqual(0.95);
+    expect(origin.count() - before).toBe(1);
+    // Bob asks the same things: his own partition, so the origin answers him.
+    expect((await send(ask("How can I reset my password?"), BOB)).cache).toBe("miss");
+    expect((await send(ask("How do I reset my password?"), { authorization: "Bearer carol" })).cache).toBe("miss");
+    expect(origin.count() - before).toBe(3);
+  });
+
+  it("never answers across a system prompt, a parameter or a conversation", async () => {
+    const q = "Where can I download my invoices?";
+    await send(ask(q), ALICE);
+    const other = {
+      ...ask(q),
+      messages: [
+        { role: "system", content: "You are a pirate." },
+        { role: "user", content: q },
+      ],
+    };
+    expect((await send(other, ALICE)).cache).toBe("miss");
+    expect((await send(ask(q, { temperature: 0.7 }), ALICE)).cache).toBe("miss");
+    expect((await send(ask(q, { max_tokens: 50 }), ALICE)).cache).toBe("miss");
+    // Multi-turn: the same last question in another conversation is not matched by meaning.
+    const convo = {
+      ...ask(q),
+      messages: [
+        ...ask(q).messages,
+        { role: "assistant", content: "In Billing." },
+        { role: "user", content: "Where can I get my invoices?" },
+      ],
+    };
+    expect((await send(convo, ALICE)).cache).toBe("miss");
+  });
+
+  it("replays a cached stream in its original chunks ending with [DONE]", async () => {
+    const body = ask("Explain the refund policy.", { stream: true });
+    const first = await send(body, ALICE);
+    const second = await send(body, ALICE);
+    expect(first.cache).toBe("miss");
+    expect(second.cache).toBe("hit");
+    expect(second.text).toBe(first.text);
+    expect(second.text.trimEnd().endsWith("data: [DONE]")).toBe(true);
+  });
+
+  it("never stores a cut stream, an error, or a no-store answer", async () => {
+    origin.setFault({ kind: "stream-cut", after: 2 });
+    const cut = ask("What are your opening hours?", { stream: true });
+    const r1 = await send(cut, ALICE);
+    expect(r1.text).not.toContain("[DONE]");
+    origin.setFault({ kind: "ok" });
+    const before = origin.count();
+    expect((await send(cut, ALICE)).cache).toBe("miss");
+    expect(origin.count() - before).toBe(1);
+
+    origin.setFault({ kind: "status", status: 400, code: "context_length_exceeded" });
+    const bad = ask("Summarise this very long text.");
+    expect((await send(bad, ALICE)).status).toBe(400);
+    origin.setFault({ kind: "ok" });
+    expect((await send(bad, ALICE)).cache).toBe("miss");
+
+    const q = ask("Do you ship to Norway?");
+    expect((await send(q, { ...ALICE, "cache-control": "no-store" })).cache).toBe("bypass");
+    expect((await send(q, ALICE)).cache).toBe("miss");
+  });
+});
