@@ -1,0 +1,334 @@
+/**
+ * @module
+ * Compares the analyses of two requests: one number per rule signal (the features a later pair
+ * scorer trains on, next to the cosine) and the findings that make the rule verifier reject, in
+ * a fixed order of precedence.
+ *
+ * The rules look for a *substitution*, never a mere addition: "Paris" against "London" rejects,
+ * "reset my password" against "reset my Gmail password" does not (a request that adds a detail
+ * is scored by the similarity threshold, and by `*_added` features for a scorer).
+ */
+import type { TextAnalysis } from "./analyse.ts";
+import { axisReason } from "./polar-words.ts";
+import { prefixOpposites } from "./prefix-opposites.ts";
+import type { Quantity } from "./values.ts";
+import type { RejectReason } from "./verifier.ts";
+
+/** Feature names in vector order; stable, append only (a trained scorer depends on the order). */
+export const PAIR_FEATURES = [
+  "negation_diff",
+  "negation_scope_swap",
+  "polar_negated_conflicts",
+  "direction_conflicts",
+  "antonym_conflicts",
+  "prefix_opposites",
+  "role_swaps",
+  "number_substituted",
+  "number_added",
+  "unit_mismatches",
+  "date_substituted",
+  "date_added",
+  "quantifier_mismatch",
+  "entity_substituted",
+  "entity_added",
+  "content_jaccard",
+  "content_unmatched",
+  "length_ratio",
+] as const;
+
+export type PairFeatureName = (typeof PAIR_FEATURES)[number];
+export type PairFeatures = Record<PairFeatureName, number>;
+
+export interface Finding {
+  readonly reason: RejectReason;
+  readonly detail: string;
+}
+
+export interface PairComparison {
+  readonly features: PairFeatures;
+  /** What the rule verifier rejects on, most important first; empty when the pair passes. */
+  readonly findings: readonly Finding[];
+}
+
+export function featureVector(features: PairFeatures): Float32Array {
+  return Float32Array.from(PAIR_FEATURES, (name) => features[name]);
+}
+
+export function comparePair(a: TextAnalysis, b: TextAnalysis): PairComparison {
+  const findings: Finding[] = [];
+  const add = (reason: RejectReason, detail: string) => findings.push({ reason, detail });
+
+  // Negation: how many negations each side has that no opposite-pole word carries.
+  const negA = a.negations.filter((n) => !n.absorbed);
+  const negB = b.negations.filter((n) => !n.absorbed);
+  const negationDiff = Math.abs(negA.length - negB.length);
+  if (negationDiff > 0) {
+    const more = negA.length > negB.length ? negA : negB;
+    add("negation", `"${more[0]?.word ?? "not"}" on one side only`);
+  }
+  const scopeSwap = negA.length > 0 && negB.length > 0 && negationDiff === 0 ? scopeSwapped(a, b) : undefined;
+  if (scopeSwap !== undefined) {
+    add("negation", scopeSwap);
+  }
+
+  // Opposite poles on one axis ("enable" / "disable"; "not open" / "open").
+  let polarNegated = 0;
+  let directionConflicts = 0;
+  let antonymConflicts = 0;
+  for (const conflict of polarConflicts(a, b)) {
+    if (conflict.negated) {
+      polarNegated++;
+      add("negation", conflict.detail);
+    } else if (axisReason(conflict.axis) === "direction") {
+      directionConflicts++;
+      add("direction", conflict.detail);
+    } else {
+      antonymConflicts++;
+      add("antonym", conflict.detail);
+    }
+  }
+  const prefix = [
+    ...prefixOpposites(a.words, a.lemmas, b.words, b.lemmas),
+    ...prefixOpposites(b.words, b.lemmas, a.words, a.lemmas),
+  ];
+  for (const p of prefix) {
+    add("antonym", `"${p.word}" against "${p.opposite}"`);
+  }
+  const roleSwaps = roleSwapped(a, b);
+  for (const swap of roleSwaps) {
+    add("direction", swap);
+  }
+
+  // Quantities, units, dates.
+  const numbers = compareQuantities(a.quantities, b.quantities);
+  for (const u of numbers.unitMismatches) {
+    add("unit", u);
+  }
+  const unitsA = new Set(a.units);
+  const unitsB = new Set(b.units);
+  const standaloneUnitClash = unitsA.size > 0 && unitsB.size > 0 && ![...unitsA].some((u) => unitsB.has(u)) ? 1 : 0;
+  if (standaloneUnitClash) {
+    add("unit", `${[...unitsA].join(",")} against ${[...unitsB].join(",")}`);
+  }
+  if (numbers.substituted > 0) {
+    add("number", numbers.detail);
+  }
+  const dates = compareDates(a.dates, b.dates);
+  if (dates.substituted > 0) {
+    add("date", dates.detail);
+  }
+
+  // Quantifiers: each side has a class the other lacks ("all" / "some").
+  const qOnlyA = [...a.quantifiers].filter((q) => !b.quantifiers.has(q));
+  const qOnlyB = [...b.quantifiers].filter((q) => !a.quantifiers.has(q));
+  const quantifierMismatch = qOnlyA.length > 0 && qOnlyB.length > 0 ? 1 : 0;
+  if (quantifierMismatch) {
+    add("quantifier", `${qOnlyA.join(",")} against ${qOnlyB.join(",")}`);
+  }
+
+  // Entities: each side names something the other does not mention at all.
+  const entA = unmatchedEntities(a, b);
+  const entB = unmatchedEntities(b, a);
+  const entitySubstituted = Math.min(entA.length, entB.length);
+  if (entitySubstituted > 0) {
+    add("entity", `${entA.join(",")} against ${entB.join(",")}`);
+  }
+
+  const onlyA = [...a.content].filter((c) => !b.lemmas.has(c)).length;
+  const onlyB = [...b.content].filter((c) => !a.lemmas.has(c)).length;
+  const union = new Set([...a.content, ...b.content]).size;
+  const shared = [...a.content].filter((c) => b.content.has(c)).length;
+
+  const features: PairFeatures = {
+    negation_diff: negationDiff,
+    negation_scope_swap: scopeSwap === undefined ? 0 : 1,
+    polar_negated_conflicts: polarNegated,
+    direction_conflicts: directionConflicts,
+    antonym_conflicts: antonymConflicts,
+    prefix_opposites: prefix.length,
+    role_swaps: roleSwaps.length,
+    number_substituted: numbers.substituted,
+    number_added: numbers.added,
+    unit_mismatches: numbers.unitMismatches.length + standaloneUnitClash,
+    date_substituted: dates.substituted,
+    date_added: dates.added,
+    quantifier_mismatch: quantifierMismatch,
+    entity_substituted: entitySubstituted,
+    entity_added: Math.abs(entA.length - entB.length),
+    content_jaccard: union === 0 ? 1 : shared / union,
+    content_unmatched: Math.max(onlyA, onlyB),
+    length_ratio: Math.min(a.words.length, b.words.length) / Math.max(a.words.length, b.words.length, 1),
+  };
+  return { features, findings: findings.toSorted((x, y) => PRECEDENCE[x.reason] - PRECEDENCE[y.reason]) };
+}
+
+const PRECEDENCE: Record<RejectReason, number> = {
+  negation: 0,
+  antonym: 1,
+  direction: 2,
+  quantifier: 3,
+  unit: 4,
+  number: 5,
+  date: 6,
+  entity: 7,
+  model: 8,
+};
+
+/** Both sides negate, but each negates something the other asserts ("don't like cats, like dogs"). */
+function scopeSwapped(a: TextAnalysis, b: TextAnalysis): string | undefined {
+  const scopeA = new Set(a.negations.filter((n) => !n.absorbed).flatMap((n) => [...n.scope]));
+  const scopeB = new Set(b.negations.filter((n) => !n.absorbed).flatMap((n) => [...n.scope]));
+  const movedA = [...scopeA].find((w) => !scopeB.has(w) && b.lemmas.has(w));
+  const movedB = [...scopeB].find((w) => !scopeA.has(w) && a.lemmas.has(w));
+  return movedA !== undefined && movedB !== undefined ? `negates "${movedA}" against "${movedB}"` : undefined;
+}
+
+interface PolarConflict {
+  readonly axis: number;
+  readonly negated: boolean;
+  readonly detail: string;
+}
+
+function polarConflicts(a: TextAnalysis, b: TextAnalysis): PolarConflict[] {
+  const axes = new Set([...a.polar, ...b.polar].map((p) => p.axis));
+  const conflicts: PolarConflict[] = [];
+  for (const axis of axes) {
+    const pick = (t: TextAnalysis, pole: 1 | -1) => t.polar.filter((p) => p.axis === axis && p.pole === pole);
+    const [aPlus, aMinus, bPlus, bMinus] = [pick(a, 1), pick(a, -1), pick(b, 1), pick(b, -1)];
+    const only = (mine: typeof aPlus, theirs: typeof aPlus) =>
+      mine.filter((p) => !theirs.some((q) => q.lemma === p.lemma));
+    for (const [x, y] of [
+      [only(aPlus, bPlus), only(bMinus, aMinus)],
+      [only(aMinus, bMinus), only(bPlus, aPlus)],
+    ] as const) {
+      const [first] = x;
+      const [second] = y;
+      if (first !== undefined && second !== undefined) {
+        const negated = first.negated || second.negated;
+        const show = (p: typeof first) => (p.negated ? `not ${p.text}` : p.text);
+        conflicts.push({ axis, negated, detail: `"${show(first)}" against "${show(second)}"` });
+      }
+    }
+  }
+  return conflicts;
+}
+
+const OPPOSITE_ROLES: ReadonlyArray<readonly [string, string]> = [["from", "to"]];
+
+function roleSwapped(a: TextAnalysis, b: TextAnalysis): string[] {
+  const swaps: string[] = [];
+  for (const [role, objsA] of a.roles) {
+    const objsB = b.roles.get(role);
+    if (objsB === undefined) {
+      continue;
+    }
+    const x = [...objsA].find((o) => !objsB.has(o) && b.lemmas.has(o));
+    const y = [...objsB].find((o) => !objsA.has(o) && a.lemmas.has(o));
+    if (x !== undefined && y !== undefined) {
+      swaps.push(`"${role} ${x}" against "${role} ${y}"`);
+    }
+  }
+  for (const [r1, r2] of OPPOSITE_ROLES) {
+    for (const [p, q] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      const moved = [...(p.roles.get(r1) ?? [])].find(
+        (o) => q.roles.get(r2)?.has(o) && !p.roles.get(r2)?.has(o) && !q.roles.get(r1)?.has(o),
+      );
+      if (moved !== undefined) {
+        swaps.push(`"${r1} ${moved}" against "${r2} ${moved}"`);
+      }
+    }
+  }
+  return swaps;
+}
+
+interface QuantityComparison {
+  substituted: number;
+  added: number;
+  unitMismatches: string[];
+  detail: string;
+}
+
+function compareQuantities(qa: readonly Quantity[], qb: readonly Quantity[]): QuantityComparison {
+  const restA = [...qa];
+  const restB = [...qb];
+  const removeMatches = (match: (x: Quantity, y: Quantity) => boolean) => {
+    for (let i = restA.length - 1; i >= 0; i--) {
+      const x = restA[i];
+      const j = x === undefined ? -1 : restB.findIndex((y) => match(x, y));
+      if (j >= 0) {
+        restA.splice(i, 1);
+        restB.splice(j, 1);
+      }
+    }
+  };
+  removeMatches((x, y) => x.key === y.key);
+  // "300" and "$300": one side left the unit out; that is no disagreement.
+  removeMatches((x, y) => x.value === y.value && (x.unit === undefined || y.unit === undefined));
+  const unitMismatches: string[] = [];
+  removeMatches((x, y) => {
+    const clash = x.value === y.value && x.unit !== undefined && y.unit !== undefined && x.unit.unit !== y.unit.unit;
+    if (clash) {
+      unitMismatches.push(`"${x.text}" against "${y.text}"`);
+    }
+    return clash;
+  });
+  const strongA = restA.filter((q) => !q.weak);
+  const strongB = restB.filter((q) => !q.weak);
+  // A weak "one" only confirms; left over, it says nothing.
+  const substituted = Math.min(strongA.length, strongB.length);
+  return {
+    substituted,
+    added: Math.abs(strongA.length - strongB.length),
+    unitMismatches,
+    detail: `${strongA.map((q) => q.text).join(", ")} against ${strongB.map((q) => q.text).join(", ")}`,
+  };
+}
+
+/** Date atoms compared within kinds: a month against a year is two details, not a disagreement. */
+function dateKind(atom: string): string {
+  const [kind = "", value = ""] = atom.split(":");
+  if (
+    kind === "weekday" ||
+    kind === "rel" ||
+    (kind === "day" && /^(today|tonight|tomorrow|yesterday|now|currently)$/.test(value))
+  ) {
+    return "relative";
+  }
+  if (kind === "day" && /^[a-z]+$/.test(value)) {
+    return ["spring", "summer", "autumn", "winter"].includes(value) ? "season" : "clock";
+  }
+  return kind === "time" ? "clock" : kind;
+}
+
+function compareDates(
+  da: readonly string[],
+  db: readonly string[],
+): { substituted: number; added: number; detail: string } {
+  const setA = new Set(da);
+  const setB = new Set(db);
+  const onlyA = [...setA].filter((d) => !setB.has(d));
+  const onlyB = [...setB].filter((d) => !setA.has(d));
+  const kindsB = new Set(onlyB.map(dateKind));
+  const clashing = onlyA.filter((d) => kindsB.has(dateKind(d)));
+  return {
+    substituted: clashing.length,
+    added: Math.abs(onlyA.length - onlyB.length),
+    detail: `${onlyA.join(",")} against ${onlyB.join(",")}`,
+  };
+}
+
+function unmatchedEntities(own: TextAnalysis, other: TextAnalysis): string[] {
+  const otherFlat = new Set(other.words.map((w) => w.replaceAll(/[-.]/g, "")));
+  return own.entities
+    .filter(
+      (e) =>
+        !other.lemmas.has(e.key) &&
+        !otherFlat.has(e.key.replaceAll(/[-.]/g, "")) &&
+        !other.initials.has(e.key) &&
+        !other.entities.some((o) => own.initials.get(o.key)?.includes(e.key)),
+    )
+    .map((e) => e.text);
+}
