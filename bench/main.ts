@@ -6,6 +6,7 @@ import type { BenchResult } from "./lib/report.ts";
 
 const BENCHES: Record<string, () => Promise<{ run(json: boolean): Promise<BenchResult> }>> = {
   edge: () => import("./edge.ts"),
+  verifier: () => import("./verifier.ts"),
 };
 
 const args = process.argv.slice(2);

@@ -39,10 +39,12 @@ class VectorFile {
   readonly rows = new Map<string, Float32Array>();
   private dirty = false;
 
-  constructor(
-    private readonly path: string,
-    private readonly dimensions: number,
-  ) {
+  private readonly path: string;
+  private readonly dimensions: number;
+
+  constructor(path: string, dimensions: number) {
+    this.path = path;
+    this.dimensions = dimensions;
     if (existsSync(`${path}.json`) && existsSync(`${path}.f32`)) {
       const keys = JSON.parse(readFileSync(`${path}.json`, "utf8")) as unknown;
       const bytes = readFileSync(`${path}.f32`);

@@ -57,14 +57,21 @@ const isNegative = (s: PairScore) => s.pair.label !== "paraphrase";
 
 /**
  * The lowest threshold at which at most `maxFalseHitRate` of the negative pairs (non-paraphrases
- * and contradictions, pooled) would hit without the verifier.
+ * and contradictions, pooled) hit: without the verifier by default (the cache's own calibration),
+ * or with it (`verified`: how far the verifier lets the threshold come down).
  */
-export function calibrateThreshold(scores: readonly PairScore[], maxFalseHitRate = 0.01): number {
+export function calibrateThreshold(
+  scores: readonly PairScore[],
+  maxFalseHitRate = 0.01,
+  options: { verified?: boolean } = {},
+): number {
+  const total = scores.filter(isNegative).length;
   const negatives = scores
-    .filter(isNegative)
+    .filter((s) => isNegative(s) && (!options.verified || s.verdict.ok))
     .map((s) => s.cosine)
     .toSorted((x, y) => y - x);
-  const allowed = Math.floor(negatives.length * maxFalseHitRate);
+  // The rate is over all negatives: pairs the verifier rejects count as misses, not as absent.
+  const allowed = Math.floor(total * maxFalseHitRate);
   // Just above the (allowed + 1)-th highest negative: that one and all below it miss.
   const boundary = negatives[allowed] ?? -1;
   return Math.min(1, boundary + 1e-6);

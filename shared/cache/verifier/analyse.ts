@@ -25,8 +25,13 @@ export interface Negation {
   readonly index: number;
   /** Content lemmas from the negator to the end of its clause. */
   readonly scope: ReadonlySet<string>;
-  /** The negation is carried by an opposite-pole word it flips ("not open" ≈ "closed"). */
-  readonly absorbed: boolean;
+  /** The first two content lemmas of the scope: what is negated. */
+  readonly heads: readonly string[];
+  /**
+   * Axes of the opposite-pole word this negation flips ("not open" ≈ "closed"); empty when none.
+   * The negation then counts only against a text without a word on those axes.
+   */
+  readonly absorbedAxes: readonly number[];
 }
 
 export interface PolarHit {
@@ -66,32 +71,66 @@ export interface TextAnalysis {
   readonly initials: ReadonlyMap<string, readonly string[]>;
   /** Role word → lemmas of its objects: "from Paris to London" gives from → {paris}, to → {london}. */
   readonly roles: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Who does what to whom, where a progressive or perfect verb shows it ("a dog is licking a baby"). */
+  readonly clause?: Clause;
+}
+
+export interface Clause {
+  readonly subject: readonly string[];
+  readonly verb: string;
+  readonly object: readonly string[];
+}
+
+const CLAUSE_AUX = new Set(["is", "are", "was", "were", "am", "be", "been", "has", "have", "had"]);
+
+/**
+ * The first "aux + verb-ing/-ed" of the text with the content words before it (subject) and after
+ * it up to the clause's end (object). A passive ("by") reverses roles, so none is read there.
+ */
+function readClause(tokens: readonly Token[], used: ReadonlySet<number>): Clause | undefined {
+  if (tokens.some((t) => t.lower === "by")) {
+    return undefined;
+  }
+  const v = tokens.findIndex(
+    (t, i) =>
+      t.kind === "word" &&
+      /^[a-z]{3,}(ing|ed)$/.test(t.lower) &&
+      tokens.slice(Math.max(0, i - 3), i).some((w) => CLAUSE_AUX.has(w.lower)),
+  );
+  const verb = tokens[v];
+  if (verb === undefined) {
+    return undefined;
+  }
+  const contentOf = (list: readonly Token[], offset: number) =>
+    list
+      .map((t, k) => [t, k + offset] as const)
+      .filter(
+        ([t, k]) => t.kind === "word" && !used.has(k) && !FUNCTION_WORDS.has(t.lower) && !AUXILIARIES.has(t.lower),
+      )
+      .map(([t]) => lemma(t.lower));
+  const end = tokens.findIndex((t, i) => i > v && SCOPE_BOUNDARIES.has(t.lower));
+  return {
+    subject: contentOf(tokens.slice(0, v), 0),
+    verb: lemma(verb.lower),
+    object: contentOf(tokens.slice(v + 1, end < 0 ? tokens.length : end), v + 1),
+  };
 }
 
 /** Particles that are polar only after a verb they form a phrase with ("turn on", "log in", "scale up"). */
-const GATED_PARTICLES = new Set(["on", "in", "into", "up"]);
+const GATED_PARTICLES = new Set(["on", "in", "up"]);
 const PHRASAL_HEADS = new Set(
   "turn switch log sign check opt zoom plug power scroll scale speed move go come get step walk climb jump fade phase tune clock cash lock break start set throttle ramp"
     .split(" ")
     .map(lemma),
 );
-const ROLE_WORDS = new Set(["from", "to", "into", "than", "versus", "vs", "instead"]);
-const SKIP_BEFORE_OBJECT = new Set([
-  "a",
-  "an",
-  "the",
-  "my",
-  "your",
-  "our",
-  "their",
-  "his",
-  "her",
-  "its",
-  "this",
-  "that",
-  "be",
-  "of",
-]);
+const ROLE_WORDS = new Set(["from", "to", "than", "versus", "vs"]);
+/** "due to", "according to", "next to": fixed phrases, not a destination. */
+const NOT_A_DESTINATION = new Set(
+  "due according thanks owing prior next close compared addition relative similar related contrary lead leading up able want going have has had used likely".split(
+    " ",
+  ),
+);
+const SKIP_BEFORE_OBJECT = new Set("a an the my your our their his her its this that these those be of".split(" "));
 
 function isParticle(tokens: readonly Token[], i: number): boolean {
   for (let k = i - 1; k >= Math.max(0, i - 3); k--) {
@@ -178,6 +217,10 @@ export function analyse(text: string): TextAnalysis {
   for (const [i, t] of tokens.entries()) {
     const prev = tokens[i - 1]?.lower;
     const next = tokens[i + 1]?.lower;
+    // Opposites are read on every word, dates too ("day" / "night", "before" / "after").
+    for (const e of polarEntries(tokens, i) ?? []) {
+      polar.push({ index: i, lemma: lemma(t.lower), text: t.text, ...e, negated: false });
+    }
     if (t.kind !== "word" || values.used.has(i)) {
       run = flushRun(run, initials);
       continue;
@@ -187,6 +230,8 @@ export function analyse(text: string): TextAnalysis {
 
     if (t.capitalised && capsAreNames && !FUNCTION_WORDS.has(l)) {
       run.push(key);
+    } else if (l === "of" && run.length > 0) {
+      // "University of California" is "UC": "of" neither breaks the run nor gives a letter.
     } else {
       run = flushRun(run, initials);
     }
@@ -205,11 +250,11 @@ export function analyse(text: string): TextAnalysis {
       quantifiers.add(l === "few" && prev === "a" ? "existential" : quantifier);
     }
 
-    const roleObject = ROLE_WORDS.has(l) ? objectAfter(tokens, i) : undefined;
+    const roleObject =
+      ROLE_WORDS.has(l) && !(l === "to" && NOT_A_DESTINATION.has(prev ?? "")) ? objectAfter(tokens, i) : undefined;
     if (roleObject !== undefined) {
-      const set = roles.get(l) ?? new Set<string>();
-      set.add(roleObject);
-      roles.set(l === "into" ? "to" : l, set);
+      const role = l === "vs" ? "versus" : l;
+      roles.set(role, new Set([...(roles.get(role) ?? []), roleObject]));
     }
 
     if (!FUNCTION_WORDS.has(l)) {
@@ -217,19 +262,15 @@ export function analyse(text: string): TextAnalysis {
     }
 
     const named =
-      (isCodeLike(t) && (capsAreNames || /\d/.test(t.text))) ||
-      (capsAreNames &&
-        t.capitalised &&
-        !FUNCTION_WORDS.has(l) &&
-        (!t.sentenceStart || (tokens[i + 1]?.capitalised === true && !FUNCTION_WORDS.has(next ?? ""))));
+      l.length > 1 &&
+      ((isCodeLike(t) && (capsAreNames || /\d/.test(t.text))) ||
+        (capsAreNames &&
+          t.capitalised &&
+          !FUNCTION_WORDS.has(l) &&
+          (!t.sentenceStart || (tokens[i + 1]?.capitalised === true && !FUNCTION_WORDS.has(next ?? "")))));
     if (named) {
       // Codes and acronyms are compared as written: the stemmer would make "AWS" "aw".
       entities.push({ key: isCodeLike(t) ? l : key, text: t.text });
-    }
-
-    const entries = polarEntries(tokens, i);
-    for (const e of entries ?? []) {
-      polar.push({ index: i, lemma: key, text: t.text, ...e, negated: false });
     }
   }
   flushRun(run, initials);
@@ -252,7 +293,12 @@ export function analyse(text: string): TextAnalysis {
     entities,
     initials,
     roles,
+    ...optional("clause", readClause(tokens, values.used)),
   };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 function flushRun(run: string[], initials: Map<string, string[]>): string[] {
@@ -283,7 +329,7 @@ function objectAfter(tokens: readonly Token[], i: number): string | undefined {
     if (t.kind === "number") {
       return t.lower;
     }
-    if (t.kind === "word" && !SKIP_BEFORE_OBJECT.has(t.lower)) {
+    if (t.kind === "word" && !SKIP_BEFORE_OBJECT.has(t.lower) && !FUNCTION_WORDS.has(t.lower)) {
       return lemma(t.lower);
     }
   }
@@ -304,7 +350,7 @@ function readNegation(tokens: readonly Token[], i: number, width: number): Negat
       scope.add(lemma(t.lower));
     }
   }
-  return { word: tokens[i]?.text ?? "", index: i, scope, absorbed: false };
+  return { word: tokens[i]?.text ?? "", index: i, scope, heads: [...scope].slice(0, 2), absorbedAxes: [] };
 }
 
 /**
@@ -334,7 +380,10 @@ function flipNegated(tokens: readonly Token[], negations: Negation[], polar: rea
             flipped[j] = { ...p, pole: p.pole === 1 ? -1 : 1, negated: true };
           }
         });
-        negations[n] = { ...negation, absorbed: true };
+        negations[n] = {
+          ...negation,
+          absorbedAxes: flipped.filter((p) => p.index === k && p.complementary).map((p) => p.axis),
+        };
         break;
       }
     }

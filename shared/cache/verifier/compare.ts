@@ -8,7 +8,7 @@
  * "reset my password" against "reset my Gmail password" does not (a request that adds a detail
  * is scored by the similarity threshold, and by `*_added` features for a scorer).
  */
-import type { TextAnalysis } from "./analyse.ts";
+import type { Negation, TextAnalysis } from "./analyse.ts";
 import { axisReason } from "./polar-words.ts";
 import { prefixOpposites } from "./prefix-opposites.ts";
 import type { Quantity } from "./values.ts";
@@ -59,8 +59,8 @@ export function comparePair(a: TextAnalysis, b: TextAnalysis): PairComparison {
   const add = (reason: RejectReason, detail: string) => findings.push({ reason, detail });
 
   // Negation: how many negations each side has that no opposite-pole word carries.
-  const negA = a.negations.filter((n) => !n.absorbed);
-  const negB = b.negations.filter((n) => !n.absorbed);
+  const negA = plainNegations(a, b);
+  const negB = plainNegations(b, a);
   const negationDiff = Math.abs(negA.length - negB.length);
   if (negationDiff > 0) {
     const more = negA.length > negB.length ? negA : negB;
@@ -167,20 +167,33 @@ const PRECEDENCE: Record<RejectReason, number> = {
   antonym: 1,
   direction: 2,
   quantifier: 3,
-  unit: 4,
-  number: 5,
-  date: 6,
-  entity: 7,
+  entity: 4,
+  unit: 5,
+  number: 6,
+  date: 7,
   model: 8,
 };
 
 /** Both sides negate, but each negates something the other asserts ("don't like cats, like dogs"). */
 function scopeSwapped(a: TextAnalysis, b: TextAnalysis): string | undefined {
-  const scopeA = new Set(a.negations.filter((n) => !n.absorbed).flatMap((n) => [...n.scope]));
-  const scopeB = new Set(b.negations.filter((n) => !n.absorbed).flatMap((n) => [...n.scope]));
-  const movedA = [...scopeA].find((w) => !scopeB.has(w) && b.lemmas.has(w));
-  const movedB = [...scopeB].find((w) => !scopeA.has(w) && a.lemmas.has(w));
+  const negA = plainNegations(a, b);
+  const negB = plainNegations(b, a);
+  const scopeA = new Set(negA.flatMap((n) => [...n.scope]));
+  const scopeB = new Set(negB.flatMap((n) => [...n.scope]));
+  // What one side negates first, the other asserts outside any negation, and the other way round.
+  const movedA = negA.flatMap((n) => n.heads).find((w) => !scopeB.has(w) && b.lemmas.has(w));
+  const movedB = negB.flatMap((n) => n.heads).find((w) => !scopeA.has(w) && a.lemmas.has(w));
   return movedA !== undefined && movedB !== undefined ? `negates "${movedA}" against "${movedB}"` : undefined;
+}
+
+/**
+ * Negations that count as such against `other`: all of them, except those carried by a flipped
+ * opposite-pole word when `other` has a word on the same axis (then the axes compare instead).
+ */
+function plainNegations(own: TextAnalysis, other: TextAnalysis): Negation[] {
+  return own.negations.filter(
+    (n) => n.absorbedAxes.length === 0 || !n.absorbedAxes.some((axis) => other.polar.some((p) => p.axis === axis)),
+  );
 }
 
 interface PolarConflict {
@@ -214,12 +227,17 @@ function polarConflicts(a: TextAnalysis, b: TextAnalysis): PolarConflict[] {
 }
 
 const OPPOSITE_ROLES: ReadonlyArray<readonly [string, string]> = [["from", "to"]];
+/** Roles whose objects may not trade places: "faster than Java", "from Paris", "Python versus Java". */
+const ORDERED_ROLES = ["than", "from", "versus"];
 
 function roleSwapped(a: TextAnalysis, b: TextAnalysis): string[] {
   const swaps: string[] = [];
-  for (const [role, objsA] of a.roles) {
+  // "to" is too common ("how to reset") to compare alone; it counts beside a "from" on both sides.
+  const roles = [...ORDERED_ROLES, ...(a.roles.has("from") && b.roles.has("from") ? ["to"] : [])];
+  for (const role of roles) {
+    const objsA = a.roles.get(role);
     const objsB = b.roles.get(role);
-    if (objsB === undefined) {
+    if (objsA === undefined || objsB === undefined) {
       continue;
     }
     const x = [...objsA].find((o) => !objsB.has(o) && b.lemmas.has(o));
@@ -241,7 +259,22 @@ function roleSwapped(a: TextAnalysis, b: TextAnalysis): string[] {
       }
     }
   }
+  const [clauseA, clauseB] = [a.clause, b.clause];
+  if (
+    clauseA !== undefined &&
+    clauseB !== undefined &&
+    clauseA.verb === clauseB.verb &&
+    sameSet(clauseA.subject, clauseB.object) &&
+    sameSet(clauseA.object, clauseB.subject) &&
+    !sameSet(clauseA.subject, clauseA.object)
+  ) {
+    swaps.push(`"${clauseA.subject.join(" ")} ${clauseA.verb} ${clauseA.object.join(" ")}" against the roles swapped`);
+  }
   return swaps;
+}
+
+function sameSet(x: readonly string[], y: readonly string[]): boolean {
+  return x.length > 0 && x.length === y.length && x.every((w) => y.includes(w));
 }
 
 interface QuantityComparison {
@@ -267,6 +300,15 @@ function compareQuantities(qa: readonly Quantity[], qb: readonly Quantity[]): Qu
   removeMatches((x, y) => x.key === y.key);
   // "300" and "$300": one side left the unit out; that is no disagreement.
   removeMatches((x, y) => x.value === y.value && (x.unit === undefined || y.unit === undefined));
+  // "90 miles" and "150 km": a converted figure is rounded; within 5 % of each other they agree.
+  removeMatches(
+    (x, y) =>
+      x.unit !== undefined &&
+      y.unit !== undefined &&
+      x.unit.unit !== y.unit.unit &&
+      x.unit.family === y.unit.family &&
+      Math.abs(x.value * x.unit.factor - y.value * y.unit.factor) <= 0.05 * Math.abs(y.value * y.unit.factor),
+  );
   const unitMismatches: string[] = [];
   removeMatches((x, y) => {
     const clash = x.value === y.value && x.unit !== undefined && y.unit !== undefined && x.unit.unit !== y.unit.unit;
@@ -320,15 +362,32 @@ function compareDates(
   };
 }
 
+/** Dots and hyphens dropped: "U.S." is "us", "Wal-Mart" is "walmart". */
+function flat(key: string): string {
+  return key.replaceAll(/[-.]/g, "");
+}
+
 function unmatchedEntities(own: TextAnalysis, other: TextAnalysis): string[] {
-  const otherFlat = new Set(other.words.map((w) => w.replaceAll(/[-.]/g, "")));
+  const otherForms = new Set<string>();
+  for (const w of [...other.words, ...other.entities.map((e) => e.key)]) {
+    otherForms.add(flat(w));
+    // "Depression-era" mentions "Depression"; "PEP.N" (a ticker) mentions "PEP".
+    for (const part of w.split(/[-.]/)) {
+      otherForms.add(part);
+    }
+  }
+  const otherInitials = new Set([...other.initials.keys()].map(flat));
   return own.entities
-    .filter(
-      (e) =>
+    .filter((e) => {
+      const key = flat(e.key);
+      const head = e.key.split(".")[0] ?? key;
+      return (
         !other.lemmas.has(e.key) &&
-        !otherFlat.has(e.key.replaceAll(/[-.]/g, "")) &&
-        !other.initials.has(e.key) &&
-        !other.entities.some((o) => own.initials.get(o.key)?.includes(e.key)),
-    )
+        !otherForms.has(key) &&
+        !otherForms.has(head) &&
+        !otherInitials.has(key) &&
+        !other.entities.some((o) => own.initials.get(flat(o.key))?.includes(e.key))
+      );
+    })
     .map((e) => e.text);
 }

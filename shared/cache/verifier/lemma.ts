@@ -30,12 +30,21 @@ for (const group of (
   }
 }
 
+/** Recent words → keys: requests repeat a small vocabulary, and stemming allocates. Bounded. */
+const MEMO = new Map<string, string>();
+const MEMO_LIMIT = 20_000;
+
 /** The comparison key of a lower-case word. */
 export function lemma(lower: string): string {
-  const irregular = IRREGULAR[lower];
-  if (irregular !== undefined) {
-    return irregular;
+  const known = MEMO.get(lower);
+  if (known !== undefined) {
+    return known;
   }
   // Hyphens and dots stay inside the key ("two-factor", "node.js"): only letter runs are stemmed.
-  return /^[a-z]+$/.test(lower) ? stemmer(lower) : lower;
+  const key = IRREGULAR[lower] ?? (/^[a-z]+$/.test(lower) ? stemmer(lower) : lower);
+  if (MEMO.size >= MEMO_LIMIT) {
+    MEMO.clear();
+  }
+  MEMO.set(lower, key);
+  return key;
 }

@@ -72,8 +72,7 @@ const AXES: readonly AxisSpec[] = [
   },
   {
     reason: "antonym",
-    complementary: true,
-    plus: "in into inside login log-in signin sign-in checkin inner interior internal",
+    plus: "in inside login log-in signin sign-in checkin inner interior internal",
     minus: "out outside logout log-out signout sign-out checkout outer exterior external",
   },
   { reason: "antonym", complementary: true, plus: "open opened reopen", minus: "close closed shut" },

@@ -56,12 +56,21 @@ const IS_CONTRACTED = new Set([
   "nothing",
 ]);
 
-const IRREGULAR_NOT: Record<string, string> = { can: "can", won: "will", shan: "shall", ain: "is", don: "do" };
+/** What is left of "can't", "won't", "shan't", "ain't" once "n't" is cut. */
+const IRREGULAR_NOT: Record<string, string> = { ca: "can", wo: "will", sha: "shall", ai: "is" };
+
+/** Contractions typed without the apostrophe ("dont", "isnt"); "wont" and "cant" are words too, rarely in requests. */
+const BARE_NOT = new Set(
+  "dont doesnt didnt isnt arent wasnt werent cant couldnt shouldnt wouldnt wont hasnt havent hadnt aint".split(" "),
+);
 
 const SUFFIX_WORDS: Record<string, string> = { re: "are", ve: "have", ll: "will", d: "would", m: "am" };
 
 function normalise(text: string): string {
+  // Accents are dropped ("Chrétien" meets "Chretien"); the regular expressions below see ASCII letters.
   return text
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
     .normalize("NFKC")
     .replace(/[\u2018\u2019\u02bc\u0060\u00b4]/g, "'")
     .replace(/[\u201c\u201d]/g, '"')
@@ -75,7 +84,7 @@ function isUpper(ch: string | undefined): boolean {
 /** Expands one word with apostrophes into one or more tokens' texts; `possessive` when "'s" was dropped. */
 function expand(word: string): { parts: string[]; possessive: boolean } {
   const lower = word.toLowerCase();
-  const nt = /^(.+?)n't$/.exec(lower);
+  const nt = /^(.+?)n't$/.exec(lower) ?? (BARE_NOT.has(lower) ? /^(.+?)nt$/.exec(lower) : null);
   if (nt?.[1] !== undefined) {
     const base = IRREGULAR_NOT[nt[1]] ?? nt[1];
     return { parts: [matchCase(word, base), "not"], possessive: false };

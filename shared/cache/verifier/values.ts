@@ -202,6 +202,9 @@ export function readValues(tokens: readonly Token[]): Values {
     }
     // "a dozen", "a hundred", "an hour", "a week": "a" is one.
     const article = t.lower === "a" || t.lower === "an";
+    if (!article && !isNumberWord(t.lower)) {
+      continue;
+    }
     const words = tokens.slice(article ? i + 1 : i, i + 12).map((w) => (w.kind === "word" ? w.lower : "\u0000"));
     if (article) {
       const unit = unitAt(tokens, i + 1);
