@@ -9,6 +9,7 @@
  * is scored by the similarity threshold, and by `*_added` features for a scorer).
  */
 import type { Negation, TextAnalysis } from "./analyse.ts";
+import { NOT_NAMES, sameName } from "./name-match.ts";
 import { axisReason } from "./polar-words.ts";
 import { prefixOpposites } from "./prefix-opposites.ts";
 import type { Quantity } from "./values.ts";
@@ -227,13 +228,15 @@ function polarConflicts(a: TextAnalysis, b: TextAnalysis): PolarConflict[] {
 }
 
 const OPPOSITE_ROLES: ReadonlyArray<readonly [string, string]> = [["from", "to"]];
-/** Roles whose objects may not trade places: "faster than Java", "from Paris", "Python versus Java". */
-const ORDERED_ROLES = ["than", "from", "versus"];
+/** Roles whose objects may not trade places: "faster than Java", "Python versus Java". */
+const ORDERED_ROLES = ["than", "versus"];
 
 function roleSwapped(a: TextAnalysis, b: TextAnalysis): string[] {
   const swaps: string[] = [];
-  // "to" is too common ("how to reset") to compare alone; it counts beside a "from" on both sides.
-  const roles = [...ORDERED_ROLES, ...(a.roles.has("from") && b.roles.has("from") ? ["to"] : [])];
+  // "from" and "to" are too common ("how to reset", "recover from surgery") to compare alone:
+  // they count as a route, when both texts have both ("from Alice to Bob").
+  const route = ["from", "to"].every((r) => a.roles.has(r) && b.roles.has(r));
+  const roles = [...ORDERED_ROLES, ...(route ? ["from", "to"] : [])];
   for (const role of roles) {
     const objsA = a.roles.get(role);
     const objsB = b.roles.get(role);
@@ -362,9 +365,9 @@ function compareDates(
   };
 }
 
-/** Dots and hyphens dropped: "U.S." is "us", "Wal-Mart" is "walmart". */
+/** Dots, hyphens and apostrophes dropped: "U.S." is "us", "Wal-Mart" is "walmart". */
 function flat(key: string): string {
-  return key.replaceAll(/[-.]/g, "");
+  return key.replaceAll(/[-.']/g, "");
 }
 
 function unmatchedEntities(own: TextAnalysis, other: TextAnalysis): string[] {
@@ -377,17 +380,25 @@ function unmatchedEntities(own: TextAnalysis, other: TextAnalysis): string[] {
     }
   }
   const otherInitials = new Set([...other.initials.keys()].map(flat));
+  // Multi-word names seen as one: "United States" and "U.S." meet through the joined form.
+  for (const run of other.initials.values()) {
+    otherForms.add(run.join(""));
+  }
+  const forms = [...otherForms];
   return own.entities
     .filter((e) => {
       const key = flat(e.key);
       const head = e.key.split(".")[0] ?? key;
-      return (
-        !other.lemmas.has(e.key) &&
-        !otherForms.has(key) &&
-        !otherForms.has(head) &&
-        !otherInitials.has(key) &&
-        !other.entities.some((o) => own.initials.get(flat(o.key))?.includes(e.key))
-      );
+      const parts = e.key.split("-");
+      const mentioned =
+        other.lemmas.has(e.key) ||
+        otherForms.has(key) ||
+        otherForms.has(head) ||
+        otherInitials.has(key) ||
+        (parts.length > 1 && parts.every((p) => otherForms.has(p) || other.lemmas.has(p))) ||
+        other.entities.some((o) => own.initials.get(flat(o.key))?.includes(e.key)) ||
+        forms.some((f) => sameName(key, f));
+      return !mentioned && !NOT_NAMES.has(key);
     })
     .map((e) => e.text);
 }
