@@ -5,15 +5,15 @@
  * and dates are read around them by `values.ts`.
  */
 
-const SMALL: ReadonlyMap<string, number> = new Map(
-  (
-    "zero 0 one 1 two 2 three 3 four 4 five 5 six 6 seven 7 eight 8 nine 9 ten 10 eleven 11 twelve 12 thirteen 13 " +
-    "fourteen 14 fifteen 15 sixteen 16 seventeen 17 eighteen 18 nineteen 19 twenty 20 thirty 30 forty 40 fifty 50 " +
-    "sixty 60 seventy 70 eighty 80 ninety 90 dozen 12 half 0.5 quarter 0.25"
-  )
+const SMALL: ReadonlyMap<string, number> = new Map([
+  ..."zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen"
     .split(" ")
-    .reduce<Array<[string, number]>>((acc, w, i, all) => (i % 2 === 0 ? [...acc, [w, Number(all[i + 1])]] : acc), []),
-);
+    .map((w, i) => [w, i] as const),
+  ..."twenty thirty forty fifty sixty seventy eighty ninety".split(" ").map((w, i) => [w, 20 + 10 * i] as const),
+  ["dozen", 12],
+  ["half", 0.5],
+  ["quarter", 0.25],
+]);
 
 const MULTIPLIERS: ReadonlyMap<string, number> = new Map([
   ["hundred", 100],
