@@ -1,10 +1,63 @@
 /**
  * `npm run bench -- cache`: the edge cache. (a) Lookup latency of one partition at 1k / 10k /
- * 100k entries inside the Durable Object; (c) memory per 100k entries.
+ * 100k entries inside the Durable Object; (b) on the labelled paraphrase dev pairs, at the
+ * product's default threshold: paraphrase hit rate and false-hit rate with and without the
+ * verifier, contradiction hits, beside an exact-match cache and a token-Jaccard cache at the
+ * same false-hit rate or lower; (c) memory per 100k entries.
  */
+import { DEFAULT_CACHE_SETTINGS } from "../edge/cache/cache-settings.ts";
+import { RuleVerifier } from "../shared/cache/verifier/rule-verifier.ts";
 import { measureLookups } from "./cache-lookup.ts";
+import { hasCacheDevData, loadCacheDevPairs } from "./lib/cache-dev-pairs.ts";
+import { exactBaseline, lexicalBaseline } from "./lib/lexical-baseline.ts";
 import { type BenchResult, progress } from "./lib/report.ts";
 import { round } from "./lib/stats.ts";
+import { evaluateAt, scoreDevPairs, verifierLatency, verifierMetrics } from "./lib/verifier-eval.ts";
+
+const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
+
+async function hitRates(json: boolean): Promise<{ metrics: Record<string, number>; table: string[][]; notes: string }> {
+  if (!hasCacheDevData()) {
+    return { metrics: {}, table: [], notes: "Dev data not found (EDGEFLEET_DATA_DIR): hit rates skipped." };
+  }
+  progress(json, "embedding the dev pairs (USE-lite int8; cached under .edgefleet/cache)…");
+  const pairs = loadCacheDevPairs();
+  const scores = await scoreDevPairs({ pairs });
+  const threshold = DEFAULT_CACHE_SETTINGS.thresholdFloor;
+  const at = evaluateAt(scores, threshold);
+  const metrics = verifierMetrics(at, verifierLatency(new RuleVerifier({ memo: 0 }), pairs));
+  const exact = exactBaseline(pairs);
+  const lexical = lexicalBaseline(pairs, at.negatives.verified);
+  metrics["cache.exact_paraphrase_hit_rate"] = exact.paraphraseHitRate;
+  metrics["cache.lexical_paraphrase_hit_rate"] = lexical.paraphraseHitRate;
+  for (const k of Object.keys(metrics)) {
+    metrics[k] = round(metrics[k] ?? NaN, 4);
+  }
+  const table = [
+    ["cache", "paraphrase hits", "false hits", "contradiction hits"],
+    ["exact match", pct(exact.paraphraseHitRate), pct(exact.falseHitRate), "-"],
+    [
+      `token Jaccard ≥ ${lexical.threshold?.toFixed(3)}`,
+      pct(lexical.paraphraseHitRate),
+      pct(lexical.falseHitRate),
+      "-",
+    ],
+    [
+      `USE-lite ≥ ${threshold}`,
+      pct(at.paraphrase.unverified),
+      pct(at.negatives.unverified),
+      pct(at.contradiction.unverified),
+    ],
+    [
+      `USE-lite ≥ ${threshold} + verifier`,
+      pct(at.paraphrase.verified),
+      pct(at.negatives.verified),
+      pct(at.contradiction.verified),
+    ],
+  ];
+  const notes = `Dev pairs: ${at.paraphrase.pairs} paraphrases, ${at.different.pairs} non-paraphrases, ${at.contradiction.pairs} SICK contradictions (labels as in DATA.md); false hits = non-paraphrases and contradictions together. Verifier p50 ${metrics["cache.verifier_p50_ms"]} ms per pair.`;
+  return { metrics, table, notes };
+}
 
 export async function run(json: boolean): Promise<BenchResult> {
   const lookups = await measureLookups([1_000, 10_000, 100_000], (m) => progress(json, m));
@@ -23,11 +76,14 @@ export async function run(json: boolean): Promise<BenchResult> {
   }
   const largest = lookups.at(-1);
   metrics["cache.mb_per_100k"] = round(((largest?.bytesPerEntry ?? 0) * 100_000) / 2 ** 20, 1);
+  const rates = await hitRates(json);
+  Object.assign(metrics, rates.metrics);
   return {
     bench: "cache",
     metrics,
-    table,
+    table: [...table, [], ...rates.table],
     notes: [
+      rates.notes,
       "Semantic lookups (exact miss, then SimHash scan + int8 re-rank + the entry's SQLite read) of a paraphrase of a stored",
       "entry, 512-d vectors, in the real SemanticCacheDO inside workerd. workerd's clock ticks in whole ms, so the DO figure is",
       "the median over batches of 40 lookups of the batch mean; Node times the same code per lookup.",

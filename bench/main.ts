@@ -9,6 +9,7 @@ const BENCHES: Record<string, () => Promise<{ run(json: boolean): Promise<BenchR
   cache: () => import("./cache.ts"),
   chunking: () => import("./chunking.ts"),
   origin: () => import("./origin.ts"),
+  verifier: () => import("./verifier.ts"),
 };
 
 const args = process.argv.slice(2);

@@ -9,9 +9,11 @@ import type { CacheFill, CacheLookup } from "../../shared/cache/cache-store.ts";
 import { PartitionCache, type LookupResult } from "../../shared/cache/partition-cache.ts";
 import { hostLookup, hostPut, type VerifierRegistry } from "../../shared/cache/partition-host.ts";
 import { BinaryRerankIndex } from "../../shared/cache/vector-index.ts";
+import { RuleVerifier } from "../../shared/cache/verifier/rule-verifier.ts";
 import { SqliteEntryTable } from "./sqlite-entry-table.ts";
 
-const VERIFIERS: VerifierRegistry = {};
+// One verifier per object: it memoises the analysis of texts it has seen (cached queries recur).
+const VERIFIERS: VerifierRegistry = { rules: new RuleVerifier() };
 
 export class SemanticCacheDO extends DurableObject<object> {
   private readonly index = new BinaryRerankIndex();

@@ -7,13 +7,14 @@ import { MemoryEntryTable } from "./memory-entry-table.ts";
 import { PartitionCache, type LookupResult } from "./partition-cache.ts";
 import { hostLookup, hostPut, type VerifierRegistry } from "./partition-host.ts";
 import { BinaryRerankIndex } from "./vector-index.ts";
+import { RuleVerifier } from "./verifier/rule-verifier.ts";
 
 export class MemoryCacheStore implements CacheStore {
   private readonly partitions = new Map<string, { cache: PartitionCache; index: BinaryRerankIndex }>();
   private readonly verifiers: VerifierRegistry;
   private readonly now: () => number;
 
-  constructor(verifiers: VerifierRegistry = {}, now: () => number = Date.now) {
+  constructor(verifiers: VerifierRegistry = { rules: new RuleVerifier() }, now: () => number = Date.now) {
     this.verifiers = verifiers;
     this.now = now;
   }

@@ -127,3 +127,30 @@ describe("chat cache at the edge", () => {
     expect((await send(q, ALICE)).cache).toBe("miss");
   });
 });
+
+describe("the verifier in front of semantic hits", () => {
+  it("does not answer the opposite question, and says why", async () => {
+    // USE-lite puts these at cosine 0.98 and 0.995: similarity alone would serve the wrong answer.
+    for (const [stored, opposite] of [
+      ["How do I turn on two-factor authentication?", "How do I turn off two-factor authentication?"],
+      ["Can I cancel my order before it ships?", "Can I cancel my order after it ships?"],
+    ] as const) {
+      expect((await send(ask(stored), ALICE)).cache).toBe("miss");
+      const res = await postJson(edge.url, "/v1/chat/completions", ask(opposite), ALICE);
+      await res.text();
+      expect(res.headers.get("x-edgefleet-cache")).toBe("miss");
+      expect(res.headers.get("x-edgefleet-cache-rejected")).toMatch(/^(antonym|direction|negation)$/);
+      await new Promise((r) => setTimeout(r, 60));
+      // The rejected question's own answer was stored as its own entry.
+      expect((await send(ask(opposite), ALICE)).cache).toBe("hit");
+    }
+  });
+
+  it("does not answer 'under $300' with the answer for 'over $300'", async () => {
+    expect((await send(ask("Show me flights to Rome over $300"), ALICE)).cache).toBe("miss");
+    const res = await postJson(edge.url, "/v1/chat/completions", ask("Show me flights to Rome under $300"), ALICE);
+    await res.text();
+    expect(res.headers.get("x-edgefleet-cache")).toBe("miss");
+    expect(res.headers.get("x-edgefleet-cache-rejected")).toMatch(/^(direction|number|antonym)$/);
+  });
+});
