@@ -6,6 +6,7 @@ import type { BenchResult } from "./lib/report.ts";
 
 const BENCHES: Record<string, () => Promise<{ run(json: boolean): Promise<BenchResult> }>> = {
   edge: () => import("./edge.ts"),
+  gateway: () => import("./gateway.ts"),
   cache: () => import("./cache.ts"),
   chunking: () => import("./chunking.ts"),
   origin: () => import("./origin.ts"),

@@ -16,6 +16,7 @@ import { cacheEmbedder } from "./cache-embedder.ts";
 import { cachePolicy } from "./cache-policy.ts";
 import type { EdgeCache } from "./cache-settings.ts";
 import { toCachedAnswer } from "./capture-answer.ts";
+import { PhaseTimer } from "./phase-timer.ts";
 import { tenantOf } from "./tenant.ts";
 
 export interface CacheableCall {
@@ -56,14 +57,15 @@ export async function withCache(
   const exact = await exactKey(call.request);
   let vector: Float32Array | undefined;
   let result: LookupResult = { kind: "miss" };
+  // Server-Timing phases, so an operator can see what a slow cache answer spent its time on.
+  const timing = new PhaseTimer();
   if (policy.read) {
-    result = await cache.store.lookup(partition, { exactKey: exact });
+    result = await timing.time("cache-exact", () => cache.store.lookup(partition, { exactKey: exact }));
     if (result.kind === "miss" && embedder && call.semanticQuery !== undefined) {
-      vector = await embedder.embed(call.semanticQuery);
-      result = await cache.store.lookup(partition, {
-        exactKey: exact,
-        semantic: { query: call.semanticQuery, vector, threshold: policy.threshold, verifier: cache.settings.verifier },
-      });
+      const query = call.semanticQuery;
+      vector = await timing.time("embed", () => embedder.embed(query));
+      const semantic = { query, vector, threshold: policy.threshold, verifier: cache.settings.verifier };
+      result = await timing.time("cache-semantic", () => cache.store.lookup(partition, { exactKey: exact, semantic }));
     }
   }
   if (result.kind === "hit" || result.kind === "semantic") {
@@ -74,9 +76,11 @@ export async function withCache(
     if (result.kind === "semantic") {
       res.headers.set("x-edgefleet-similarity", result.similarity.toFixed(4));
     }
+    timing.write(res.headers);
     return res;
   }
   const produced = mark(await produce(), "miss");
+  timing.write(produced.headers);
   if (result.rejected) {
     produced.headers.set("x-edgefleet-cache-rejected", result.rejected.reason);
   }
