@@ -39,6 +39,7 @@ export default defineConfig({
           include: ["test/unit/**/*.test.ts"],
           environment: "node",
           testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {
@@ -60,6 +61,8 @@ export default defineConfig({
           name: "edge",
           include: ["test/edge/**/*.test.ts"],
           testTimeout: 120_000,
+          // Hooks seed ~40 MB of models through the admin API: slow on a loaded 2-core machine.
+          hookTimeout: 120_000,
         },
       },
       {

@@ -31,6 +31,14 @@ async function startUpstream(): Promise<{ url: string; child: ChildProcess }> {
 const chat = (content: string, stream = false) =>
   JSON.stringify({ model: "bench-llm", messages: [{ role: "user", content }], ...(stream ? { stream: true } : {}) });
 
+function expectCache(t: Timed, status: string): void {
+  if (t.headers["x-edgefleet-cache"] !== status) {
+    throw new Error(`expected a cache ${status}, got ${String(t.headers["x-edgefleet-cache"])}`);
+  }
+}
+
+const ms = (x: number) => `${x.toFixed(2)} ms`;
+
 async function rps(url: string, body: string, headers: Record<string, string>): Promise<number> {
   const result = await autocannon({
     url,
@@ -85,11 +93,6 @@ export async function run(json: boolean): Promise<BenchResult> {
       doneEdge: [],
     };
     const push = (k: string, v: number) => samples[k]?.push(v);
-    const expectCache = (t: Timed, status: string) => {
-      if (t.headers["x-edgefleet-cache"] !== status) {
-        throw new Error(`expected a cache ${status}, got ${String(t.headers["x-edgefleet-cache"])}`);
-      }
-    };
     for (let r = 0; r < ROUNDS; r++) {
       progress(json, `round ${r + 1}/${ROUNDS}…`);
       for (let i = 0; i < 150; i++) {
@@ -137,7 +140,6 @@ export async function run(json: boolean): Promise<BenchResult> {
       "gateway.rps.c32.direct": round(median(direct32), 0),
       "gateway.stream_ttfb_added_ms": round(p50("ttfbEdge") - p50("ttfbDirect"), 3),
     };
-    const ms = (x: number) => `${x.toFixed(2)} ms`;
     return {
       bench: "gateway",
       metrics,
