@@ -12,6 +12,8 @@ const main = defineCommand({
     dev: () => import("./commands/dev.ts").then((m) => m.devCommand),
     pop: () => import("./commands/pop.ts").then((m) => m.popCommand),
     origin: () => import("./commands/origin.ts").then((m) => m.originCommand),
+    quantize: () => import("./commands/quantize.ts").then((m) => m.quantizeCommand),
+    import: () => import("./commands/import.ts").then((m) => m.importCommand),
     keys: () => import("./commands/keys.ts").then((m) => m.keysCommand),
     publish: () => import("./commands/publish.ts").then((m) => m.publishCommand),
     models: () => import("./commands/models.ts").then((m) => m.modelsCommand),
