@@ -10,7 +10,7 @@
 import { AwsClient } from "aws4fetch";
 import { eventStreamDecoder } from "../../shared/aws/event-stream.ts";
 import {
-  LAMBDA_ERROR_HEADER,
+  lambdaFailure,
   type LambdaRequest,
   readStreamedResponse,
   responseFromPayload,
@@ -55,13 +55,13 @@ export function lambdaTransport(credentials: AwsCredentials): OriginTransport {
       }
       if (res.headers.has("x-amz-function-error")) {
         await res.body?.cancel();
-        return failure(502, "function_error");
+        return lambdaFailure(502, "function_error");
       }
       if (!call.stream) {
         return responseFromPayload(new Uint8Array(await res.arrayBuffer()));
       }
       if (!res.body) {
-        return failure(502, "empty_stream");
+        return lambdaFailure(502, "empty_stream");
       }
       return readStreamedResponse(payloadStream(res.body));
     },
@@ -110,18 +110,7 @@ async function apiFailure(res: Response): Promise<Response> {
         seconds = NaN;
       }
     }
-    return failure(429, "TooManyRequestsException", Number.isFinite(seconds) && seconds > 0 ? seconds : 1);
+    return lambdaFailure(429, "TooManyRequestsException", Number.isFinite(seconds) && seconds > 0 ? seconds : 1);
   }
-  return failure(502, type.split(":")[0] || `lambda_api_${res.status}`);
-}
-
-function failure(status: number, code: string, retryAfter?: number): Response {
-  const headers: Record<string, string> = { "content-type": "application/json", [LAMBDA_ERROR_HEADER]: code };
-  if (retryAfter !== undefined) {
-    headers["retry-after"] = String(retryAfter);
-  }
-  const body = {
-    error: { message: `Lambda origin: ${code}`, type: "server_error", param: null, code: "upstream_unavailable" },
-  };
-  return new Response(JSON.stringify(body), { status, headers });
+  return lambdaFailure(502, type.split(":")[0] || `lambda_api_${res.status}`);
 }

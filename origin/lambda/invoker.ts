@@ -16,7 +16,7 @@ import {
 } from "@aws-sdk/client-lambda";
 import { ApiError } from "../../shared/errors.ts";
 import {
-  LAMBDA_ERROR_HEADER,
+  lambdaFailure,
   type LambdaRequest,
   readStreamedResponse,
   responseFromPayload,
@@ -55,13 +55,13 @@ export class LambdaInvoker {
         signal ? { abortSignal: signal } : {},
       );
       if (out.FunctionError) {
-        return failure(502, `function_error:${out.FunctionError}`);
+        return lambdaFailure(502, `function_error:${out.FunctionError}`);
       }
       return responseFromPayload(out.Payload ?? new Uint8Array());
     } catch (error) {
       if (error instanceof TooManyRequestsException) {
         const seconds = Number(error.retryAfterSeconds ?? "1");
-        return failure(
+        return lambdaFailure(
           429,
           `TooManyRequestsException:${error.Reason ?? ""}`,
           Number.isFinite(seconds) && seconds > 0 ? seconds : 1,
@@ -76,7 +76,7 @@ export class LambdaInvoker {
         // Never reached the API (connection refused, DNS): the caller treats it like any connect error.
         throw new ApiError(502, "upstream_unavailable", "The Lambda API could not be reached.", { cause: error });
       }
-      return failure(502, name);
+      return lambdaFailure(502, name);
     }
   }
 
@@ -87,7 +87,7 @@ export class LambdaInvoker {
     );
     const events = out.EventStream;
     if (!events) {
-      return failure(502, "empty_stream");
+      return lambdaFailure(502, "empty_stream");
     }
     const iterator = events[Symbol.asyncIterator]();
     const body = new ReadableStream<Uint8Array>({
@@ -111,15 +111,4 @@ export class LambdaInvoker {
     });
     return readStreamedResponse(body);
   }
-}
-
-function failure(status: number, code: string, retryAfter?: number): Response {
-  const headers: Record<string, string> = { "content-type": "application/json", [LAMBDA_ERROR_HEADER]: code };
-  if (retryAfter !== undefined) {
-    headers["retry-after"] = String(retryAfter);
-  }
-  const body = {
-    error: { message: `Lambda origin: ${code}`, type: "server_error", param: null, code: "upstream_unavailable" },
-  };
-  return new Response(JSON.stringify(body), { status, headers });
 }

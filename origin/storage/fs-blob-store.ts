@@ -1,11 +1,12 @@
 /**
  * @module
  * Content-addressed files on disk (`<root>/blobs/sha256/<digest>`), written atomically:
- * a temp file, fsync, rename, so a crash never leaves a half-written blob under a digest.
+ * a temp file, fsync, rename, directory fsync, so a crash never leaves a half-written blob under a digest.
  */
-import { mkdir, open, readFile, rename, stat } from "node:fs/promises";
+import { mkdir, readFile, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { type BlobStore, blobKey } from "../../shared/ports/blob-store.ts";
+import { writeFileAtomic } from "./atomic-file.ts";
 
 export class FsBlobStore implements BlobStore {
   private readonly root: string;
@@ -38,15 +39,7 @@ export class FsBlobStore implements BlobStore {
       return;
     }
     await mkdir(dirname(target), { recursive: true });
-    const temp = `${target}.${process.pid}.${Date.now()}.tmp`;
-    const handle = await open(temp, "w");
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, target);
+    await writeFileAtomic(target, bytes);
   }
 
   async has(sha256: string): Promise<boolean> {

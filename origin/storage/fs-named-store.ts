@@ -4,9 +4,10 @@
  * each replaced atomically: write a temp file, fsync, rename over the old one, fsync the
  * directory — so a crash leaves the old bytes or the new, never a torn file.
  */
-import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { assertPlainName, type NamedStore } from "../../shared/ports/named-store.ts";
+import { syncDirectory, writeFileAtomic } from "./atomic-file.ts";
 
 export class FsNamedStore implements NamedStore {
   readonly dir: string;
@@ -30,23 +31,13 @@ export class FsNamedStore implements NamedStore {
   async put(name: string, bytes: Uint8Array): Promise<void> {
     assertPlainName(name);
     await mkdir(this.dir, { recursive: true });
-    const target = join(this.dir, name);
-    const temp = `${target}.${process.pid}.${Date.now()}.tmp`;
-    const handle = await open(temp, "w");
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, target);
-    await this.syncDir();
+    await writeFileAtomic(join(this.dir, name), bytes);
   }
 
   async delete(name: string): Promise<void> {
     assertPlainName(name);
     await rm(join(this.dir, name), { force: true });
-    await this.syncDir();
+    await syncDirectory(this.dir);
   }
 
   async list(): Promise<string[]> {
@@ -57,16 +48,6 @@ export class FsNamedStore implements NamedStore {
         return [];
       }
       throw error;
-    }
-  }
-
-  /** Makes the rename itself durable. */
-  private async syncDir(): Promise<void> {
-    const handle = await open(this.dir, "r");
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
     }
   }
 }

@@ -114,3 +114,15 @@ export function responseFromPayload(payload: Uint8Array): Response {
 
 /** Marks a response that stands for a Lambda API failure rather than the function's own answer. */
 export const LAMBDA_ERROR_HEADER = "x-edgefleet-lambda-error";
+
+/** The error answer an edge or origin gives when a Lambda invocation failed (never executed, throttled, …). */
+export function lambdaFailure(status: number, code: string, retryAfter?: number): Response {
+  const headers: Record<string, string> = { "content-type": "application/json", [LAMBDA_ERROR_HEADER]: code };
+  if (retryAfter !== undefined) {
+    headers["retry-after"] = String(retryAfter);
+  }
+  const body = {
+    error: { message: `Lambda origin: ${code}`, type: "server_error", param: null, code: "upstream_unavailable" },
+  };
+  return new Response(JSON.stringify(body), { status, headers });
+}

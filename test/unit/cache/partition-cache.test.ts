@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { nearVector, seededRandom, unitVector } from "../../../bench/lib/synthetic-vectors.ts";
 import { canonicalJson } from "../../../shared/cache/canonical-json.ts";
 import { exactKey, partitionKey } from "../../../shared/cache/cache-keys.ts";
 import { MemoryEntryTable } from "../../../shared/cache/memory-entry-table.ts";
@@ -7,28 +8,9 @@ import { BinaryRerankIndex } from "../../../shared/cache/vector-index.ts";
 import { completeSseEvents, toCachedAnswer } from "../../../edge/cache/capture-answer.ts";
 import { cachePolicy } from "../../../edge/cache/cache-policy.ts";
 
-/** Deterministic unit vectors: a base direction plus scaled noise gives a chosen similarity. */
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 32 - 0.5;
-  };
-}
-function unit(v: Float32Array): Float32Array {
-  const n = Math.hypot(...v);
-  return v.map((x) => x / n);
-}
-function randomUnit(r: () => number, d = 512): Float32Array {
-  return unit(Float32Array.from({ length: d }, r));
-}
-function near(base: Float32Array, r: () => number, noise: number): Float32Array {
-  return unit(base.map((x) => x + noise * r()));
-}
+const rng = seededRandom;
+const randomUnit = (r: () => number, d = 512) => unitVector(r, d);
+const near = nearVector;
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * (b[i] ?? 0), 0);
 const answer = (body: string) => ({ contentType: "application/json", body, modelVersion: "1" });
 const h = (o: Record<string, string>) => new Headers(o);
