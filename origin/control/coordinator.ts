@@ -122,6 +122,11 @@ export class Coordinator {
     return () => this.listeners.delete(listener);
   }
 
+  /** Long polls and streams waiting for the next change (benches wait for the fleet to be listening). */
+  get waiting(): number {
+    return this.listeners.size;
+  }
+
   async status(): Promise<Status> {
     const s = await this.state;
     return {
