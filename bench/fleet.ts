@@ -61,20 +61,19 @@ async function converge(n: number): Promise<Converge> {
   await control.publish(await draft(MODEL, "2.0.0", oneTensorEdit(v1)));
 
   const perPop: { api: number; registry: number }[] = [];
-  const run = { stop: false };
-  let resolveAll: () => void = () => undefined;
+  const loop = { stop: false, converged: (): void => undefined };
   const all = new Promise<void>((resolve) => {
-    resolveAll = resolve;
+    loop.converged = resolve;
   });
   for (const pop of pops) {
     void (async () => {
-      while (!run.stop) {
+      while (!loop.stop) {
         const before = { ...pop.requests };
         const result = await pop.agent.runOnce(5000);
         if (result.switched.includes(MODEL)) {
           perPop.push({ api: pop.requests.api - before.api, registry: pop.requests.registry - before.registry });
           if (perPop.length === n) {
-            resolveAll();
+            loop.converged();
           }
         }
       }
@@ -85,7 +84,7 @@ async function converge(n: number): Promise<Converge> {
   await control.operator.rollout({ model: MODEL, version: "2.0.0", channel: "stable" });
   await all;
   const seconds = (performance.now() - started) / 1000;
-  run.stop = true;
+  loop.stop = true;
   const mean = (k: "api" | "registry") => perPop.reduce((s, p) => s + p[k], 0) / perPop.length;
   return { n, seconds, api: mean("api"), registry: mean("registry") };
 }
