@@ -21,7 +21,8 @@ export function popBucket(pop: string): number {
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35) >>> 0;
   h ^= h >>> 16;
-  return h % BUCKETS;
+  // XOR yields a signed 32-bit integer: back to unsigned before the modulo.
+  return (h >>> 0) % BUCKETS;
 }
 
 export function inCanary(pop: string, percent: number): boolean {
