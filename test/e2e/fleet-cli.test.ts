@@ -46,7 +46,10 @@ function json<T>(r: CliResult): T {
 beforeAll(async () => {
   cwd = await tempDir("cli-fleet");
   url = "";
-  expect((await edgefleet("keys", "init", "--json")).code).toBe(0);
+  const init = await edgefleet("keys", "init", "--json");
+  if (init.code !== 0) {
+    throw new Error(`keys init failed: ${init.stderr}`);
+  }
   server = spawn(
     process.execPath,
     [join(process.cwd(), "cli/bin.mjs"), "control", "serve", "--port", "0", "--token", TOKEN, "--json"],

@@ -40,6 +40,22 @@ describe("canary cohorts", () => {
   });
 });
 
+function report(errors: number, p95: number): PopReport {
+  return {
+    pop: "p",
+    seq: 2,
+    models: [
+      {
+        model: "m",
+        generation: 2,
+        state: "serving",
+        served: "2.0.0",
+        health: [{ version: "2.0.0", requests: 100, errors, p95_ms: p95 }],
+      },
+    ],
+  };
+}
+
 describe("control plane", () => {
   it("serves the feed from a sequence number, long-polls, streams SSE from Last-Event-ID, and wants a token", async () => {
     const control = await simControl();
@@ -74,19 +90,6 @@ describe("control plane", () => {
     await control.publish(await draft("2.0.0", v2));
     await control.operator.rollout({ model: "m", version: "1.0.0", channel: "stable" });
     const canary = await control.operator.rollout({ model: "m", version: "2.0.0", channel: "canary", percent: 100 });
-    const report = (errors: number, p95: number): PopReport => ({
-      pop: "p",
-      seq: 2,
-      models: [
-        {
-          model: "m",
-          generation: 2,
-          state: "serving",
-          served: "2.0.0",
-          health: [{ version: "2.0.0", requests: 100, errors, p95_ms: p95 }],
-        },
-      ],
-    });
     await control.coordinator.report(report(1, 10));
     expect((await control.operator.status()).rollouts[0]?.canary).toBeDefined();
     await control.coordinator.report(report(0, 60_000));
