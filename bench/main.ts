@@ -11,6 +11,7 @@ const BENCHES: Record<string, () => Promise<{ run(json: boolean): Promise<BenchR
   chunking: () => import("./chunking.ts"),
   origin: () => import("./origin.ts"),
   verifier: () => import("./verifier.ts"),
+  fleet: () => import("./fleet.ts"),
 };
 
 const args = process.argv.slice(2);

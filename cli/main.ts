@@ -17,6 +17,11 @@ const main = defineCommand({
     keys: () => import("./commands/keys.ts").then((m) => m.keysCommand),
     publish: () => import("./commands/publish.ts").then((m) => m.publishCommand),
     models: () => import("./commands/models.ts").then((m) => m.modelsCommand),
+    control: () => import("./commands/control.ts").then((m) => m.controlCommand),
+    rollout: () => import("./commands/rollout.ts").then((m) => m.rolloutCommand),
+    promote: () => import("./commands/rollout.ts").then((m) => m.promoteCommand),
+    rollback: () => import("./commands/rollout.ts").then((m) => m.rollbackCommand),
+    status: () => import("./commands/status.ts").then((m) => m.statusCommand),
   },
 });
 

@@ -15,6 +15,7 @@ import { chatRoutes } from "./routes/chat.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { modelRoutes } from "./routes/models.ts";
 import { predictRoutes } from "./routes/predict.ts";
+import { syncRoutes } from "./routes/sync.ts";
 
 export function createEdgeApp(deps: EdgeDeps): Hono<EdgeEnv> {
   const app = new Hono<EdgeEnv>();
@@ -31,6 +32,7 @@ export function createEdgeApp(deps: EdgeDeps): Hono<EdgeEnv> {
   app.route("/", embeddingsRoutes);
   app.route("/", chatRoutes);
   app.route("/", adminRoutes);
+  app.route("/", syncRoutes);
   app.onError(onError);
   app.notFound(onNotFound);
   return app;

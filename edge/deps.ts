@@ -11,6 +11,9 @@ import type { BlobStore } from "../shared/ports/blob-store.ts";
 import type { ModelCatalog } from "../shared/ports/model-catalog.ts";
 import type { EdgeCache } from "./cache/cache-settings.ts";
 import type { OriginRouter } from "./router/router.ts";
+import type { HealthRecorder } from "../shared/sync/health.ts";
+import type { RoundResult } from "../shared/sync/agent.ts";
+import type { FaultInjector } from "./faults.ts";
 
 /** The catalog as the operator's admin API changes it. */
 export interface WritableModelCatalog extends ModelCatalog {
@@ -39,6 +42,12 @@ export interface EdgeDeps {
   cache?: EdgeCache;
   /** Sends what this edge cannot (or should not) answer to origins; absent when no origin table is configured. */
   router?: OriginRouter;
+  /** Per model version requests, errors and latency, which the sync agent reports for the health gate. */
+  health?: HealthRecorder;
+  /** The sync agent (`POST /admin/sync` runs one round); absent when no control plane is configured. */
+  sync?: { runOnce(waitMs?: number): Promise<RoundResult> };
+  /** Operator-injected faults (`PUT /admin/faults/:model`); absent turns the route off. */
+  faults?: FaultInjector;
 }
 
 export const DEFAULT_LIMITS: EdgeLimits = { maxBodyBytes: 8 * 2 ** 20, maxBlobBytes: 64 * 2 ** 20 };

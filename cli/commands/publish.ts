@@ -17,6 +17,7 @@ import { readModelInput } from "../registry/model-input.ts";
 import { openRegistry, withWriteLock } from "../registry/open-registry.ts";
 import { publishProgressBar } from "../registry/progress.ts";
 import { asUserErrors } from "../registry/user-errors.ts";
+import { readFile } from "node:fs/promises";
 
 function parseMetrics(raw: string | undefined): Record<string, number> {
   const metrics: Record<string, number> = {};
@@ -62,6 +63,11 @@ export const publishCommand = defineCommand({
     license: { type: "string", description: "Licence of the weights" },
     metrics: { type: "string", description: "Free-form metrics, e.g. accuracy=0.91,latency_ms=12" },
     settings: { type: "string", description: "Task settings (pre/post-processing, tokenizer) as a JSON object" },
+    golden: {
+      type: "string",
+      description:
+        "A JSON file with a predict input: its output on onnxruntime-node is recorded, and edges check it before cutover",
+    },
     registry: registryArg,
     keys: keysArg,
     "timestamp-expires": timestampArg,
@@ -111,6 +117,13 @@ export const publishCommand = defineCommand({
       metrics: parseMetrics(args.metrics),
       settings: parseSettings(args.settings),
     });
+    if (args.golden !== undefined) {
+      const goldenPath = args.golden;
+      const input = await asUserErrors(async () => JSON.parse(await readFile(goldenPath, "utf8")) as unknown);
+      // Loaded on demand: onnxruntime-node is needed only to record a golden output.
+      const { recordGolden } = await import("../registry/golden.ts");
+      draft.golden = await recordGolden(draft, input);
+    }
     const bar = publishProgressBar(!args.json);
     const result = await withWriteLock(args.registry, () =>
       asUserErrors(() =>

@@ -91,9 +91,20 @@ async function answerLocally(
   body: PredictRequest,
   servedBy?: string,
 ): Promise<Response> {
-  const { engine, log } = c.get("deps");
+  const { engine, log, health, faults } = c.get("deps");
   const started = performance.now();
-  const result = await predict(engine, manifest, body.input, body.parameters);
+  let result: Awaited<ReturnType<typeof predict>>;
+  try {
+    faults?.check(manifest);
+    result = await predict(engine, manifest, body.input, body.parameters);
+    health?.record(manifest.id, manifest.version, true, performance.now() - started);
+  } catch (error) {
+    // A client's bad input is not the version's fault; everything else counts against it.
+    if (!(ApiError.is(error) && error.status < 500)) {
+      health?.record(manifest.id, manifest.version, false, performance.now() - started);
+    }
+    throw error;
+  }
   log.log("info", "predict", {
     request_id: c.get("requestId"),
     model: manifest.id,

@@ -12,6 +12,24 @@ export class ModelCatalogDO extends DurableObject<object> {
     ctx.storage.sql.exec(
       "CREATE TABLE IF NOT EXISTS served (model_id TEXT PRIMARY KEY, manifest TEXT NOT NULL, updated_at INTEGER NOT NULL)",
     );
+    ctx.storage.sql.exec(
+      "CREATE TABLE IF NOT EXISTS sync_state (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL)",
+    );
+  }
+
+  /** The sync agent's state (last feed sequence, generations applied) as JSON text; the caller validates it. */
+  syncState(): string | null {
+    return (
+      this.ctx.storage.sql.exec<{ state: string }>("SELECT state FROM sync_state WHERE id = 1").toArray()[0]?.state ??
+      null
+    );
+  }
+
+  setSyncState(state: string): void {
+    this.ctx.storage.sql.exec(
+      "INSERT INTO sync_state (id, state) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET state = excluded.state",
+      state,
+    );
   }
 
   /** Manifests as JSON text; the caller validates them. */

@@ -9,13 +9,16 @@ import { DoModelCatalog } from "./do-model-catalog.ts";
 import { R2BlobStore } from "./r2-blob-store.ts";
 import { createEdgeApp } from "../app.ts";
 import type { ModelCatalogDO } from "./catalog-do.ts";
-import { DEFAULT_LIMITS } from "../deps.ts";
+import { DEFAULT_LIMITS, type EdgeDeps } from "../deps.ts";
 import type { EdgeEnv } from "../env.ts";
 import { ortWorkerdRuntime } from "./ort-workerd.ts";
 import { DoCacheStore } from "./do-cache-store.ts";
 import type { SemanticCacheDO } from "./semantic-cache-do.ts";
 import { DEFAULT_CACHE_SETTINGS } from "../cache/cache-settings.ts";
 import { type OriginBindings, routerFromBindings } from "./origin-router.ts";
+import { HealthRecorder } from "../../shared/sync/health.ts";
+import { FaultInjector } from "../faults.ts";
+import { workerSync } from "./worker-sync.ts";
 
 export { ModelCatalogDO } from "./catalog-do.ts";
 export { SemanticCacheDO } from "./semantic-cache-do.ts";
@@ -38,25 +41,59 @@ export interface Env extends OriginBindings {
   CACHE_THRESHOLD?: string;
   CACHE_EMBEDDER?: string;
   CACHE_VERIFIER?: string;
+  /** The control plane; with TRUSTED_ROOT set, the sync agent runs (cron trigger, `POST /admin/sync`). */
+  CONTROL_URL?: string;
+  /** The registry's root.json this PoP trusts (JSON text). */
+  TRUSTED_ROOT?: string;
+  /** Bearer token for the control plane's edge routes. */
+  CONTROL_TOKEN?: string;
+  /** How long a new version must serve without errors before the old session is released. */
+  SYNC_GRACE_MS?: string;
+  /** "on" enables `PUT /admin/faults/:model` (chaos drills; never in production). */
+  FAULTS?: string;
 }
 
 let app: Hono<EdgeEnv> | undefined;
+let sync: EdgeDeps["sync"];
 
 function build(env: Env): Hono<EdgeEnv> {
   const pop = env.POP_ID ?? "local";
   const log = jsonLogger({ service: "edge", pop }, (env.LOG_LEVEL as LogLevel | undefined) ?? "info");
   const blobs = new R2BlobStore(env.MODELS);
+  const stub = () => env.CATALOG.getByName(pop);
+  const catalog = new DoModelCatalog(stub, numberOr(env.CATALOG_TTL_MS, 1000), log);
+  const engine = new ModelEngine({
+    runtime: ortWorkerdRuntime,
+    blobs,
+    budgetBytes: numberOr(env.MODEL_MEMORY_BUDGET_MB, 96) * 2 ** 20,
+    log,
+  });
+  const health = new HealthRecorder();
+  sync =
+    env.CONTROL_URL && env.TRUSTED_ROOT
+      ? workerSync({
+          pop,
+          controlUrl: env.CONTROL_URL,
+          token: env.CONTROL_TOKEN,
+          trustedRoot: env.TRUSTED_ROOT,
+          graceMs: numberOr(env.SYNC_GRACE_MS, 30_000),
+          blobs,
+          engine,
+          catalog,
+          health,
+          stub,
+          log,
+        })
+      : undefined;
   return createEdgeApp({
     pop,
     log,
     blobs,
-    catalog: new DoModelCatalog(() => env.CATALOG.getByName(pop), numberOr(env.CATALOG_TTL_MS, 1000), log),
-    engine: new ModelEngine({
-      runtime: ortWorkerdRuntime,
-      blobs,
-      budgetBytes: numberOr(env.MODEL_MEMORY_BUDGET_MB, 96) * 2 ** 20,
-      log,
-    }),
+    catalog,
+    engine,
+    health,
+    ...(sync ? { sync } : {}),
+    ...(env.FAULTS === "on" ? { faults: new FaultInjector() } : {}),
     limits: { ...DEFAULT_LIMITS, maxBodyBytes: numberOr(env.MAX_BODY_BYTES, DEFAULT_LIMITS.maxBodyBytes) },
     adminToken: env.ADMIN_TOKEN,
     ...(env.CACHE === "off"
@@ -87,5 +124,12 @@ export default {
   fetch(request, env, ctx) {
     app ??= build(env);
     return app.fetch(request, env, ctx);
+  },
+  // A cron trigger keeps a PoP converging even when nobody calls `POST /admin/sync`.
+  scheduled(_event, env, ctx) {
+    app ??= build(env);
+    if (sync) {
+      ctx.waitUntil(sync.runOnce().then(() => undefined));
+    }
   },
 } satisfies ExportedHandler<Env>;

@@ -94,6 +94,18 @@ export const ModelManifestSchema = z
     /** The version this one was derived from (fine-tune, quantization): shows what changed, and what chunks are shared. */
     parent: SemverSchema.optional(),
     metrics: z.record(z.string(), z.number()).default({}),
+    /**
+     * A predict input and the output it gave at publish: an edge runs it on the freshly built
+     * session and takes the version into service only when the outputs match (sync agent).
+     */
+    golden: z
+      .object({
+        input: z.unknown(),
+        output: z.unknown(),
+        /** Relative tolerance per number (different kernels differ in the last bits). */
+        tolerance: z.number().nonnegative().max(1).default(1e-3),
+      })
+      .optional(),
   })
   .refine((m) => m.files.filter((f) => f.role === "model").length === 1, {
     message: "a manifest lists exactly one file with role 'model'",

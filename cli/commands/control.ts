@@ -1,0 +1,47 @@
+/**
+ * @module
+ * `edgefleet control serve`: the self-hosted control plane on Node — the registry read API
+ * over a registry directory, the change feed and the operator API.
+ */
+import { defineCommand } from "citty";
+import { jsonArg, printResult, UserError } from "../output.ts";
+import { registryArg } from "../registry/common-args.ts";
+
+const serve = defineCommand({
+  meta: { name: "serve", description: "Run the control plane (registry read API, change feed, rollouts)" },
+  args: {
+    registry: registryArg,
+    host: { type: "string", default: "127.0.0.1" },
+    port: { type: "string", default: "8788" },
+    token: { type: "string", description: "Operator bearer token (default: $EDGEFLEET_TOKEN)" },
+    "edge-token": {
+      type: "string",
+      description: "Token edges use for feed and reports (default: $EDGEFLEET_EDGE_TOKEN)",
+    },
+    json: jsonArg,
+  },
+  async run({ args }) {
+    const operatorToken = args.token ?? process.env.EDGEFLEET_TOKEN;
+    if (!operatorToken) {
+      throw new UserError("set an operator token: --token or EDGEFLEET_TOKEN");
+    }
+    const edgeToken = args["edge-token"] ?? process.env.EDGEFLEET_EDGE_TOKEN;
+    const { startControlPlane } = await import("../../origin/control/node-server.ts");
+    const running = await startControlPlane({
+      registryDir: args.registry,
+      host: args.host,
+      port: Number(args.port),
+      operatorToken,
+      ...(edgeToken ? { edgeToken } : {}),
+    });
+    printResult(args.json, { url: running.url }, () => `control plane on ${running.url}`);
+    const stop = () => void running.close().then(() => process.exit(0));
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  },
+});
+
+export const controlCommand = defineCommand({
+  meta: { name: "control", description: "The control plane" },
+  subCommands: { serve },
+});

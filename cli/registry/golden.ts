@@ -1,0 +1,34 @@
+/**
+ * @module
+ * Records a version's golden pair at publish: runs the golden input through the model on
+ * onnxruntime-node (the engine verifies the bytes first) and keeps the output, so every
+ * edge can check that the session it built answers the same before it takes traffic.
+ */
+import { ModelEngine } from "../../shared/engine/model-engine.ts";
+import { predict } from "../../shared/engine/predict.ts";
+import { ModelManifestSchema } from "../../shared/manifest/model-manifest.ts";
+import { sha256Hex } from "../../shared/crypto/sha256.ts";
+import type { ModelDraft } from "../../shared/registry/publish.ts";
+import { MemoryBlobStore } from "../../shared/storage/memory-blob-store.ts";
+import { ortNodeRuntime } from "../../origin/runtime/ort-node.ts";
+
+export interface Golden {
+  input: unknown;
+  output: unknown;
+  tolerance: number;
+}
+
+export async function recordGolden(draft: ModelDraft, input: unknown, tolerance = 1e-3): Promise<Golden> {
+  const blobs = new MemoryBlobStore();
+  const files = await Promise.all(
+    draft.files.map(async (f) => {
+      const sha256 = await sha256Hex(f.bytes);
+      await blobs.put(sha256, f.bytes);
+      return { name: f.name, role: f.role, sha256, size: f.bytes.byteLength };
+    }),
+  );
+  const manifest = ModelManifestSchema.parse({ ...draft, schema: "edgefleet.model/v1", files });
+  const engine = new ModelEngine({ runtime: ortNodeRuntime({ threads: 1 }), blobs, budgetBytes: 2 ** 31 });
+  const result = await predict(engine, manifest, input, {});
+  return { input, output: result.output, tolerance };
+}

@@ -1,0 +1,71 @@
+/**
+ * @module
+ * The self-hosted control plane on Node: the registry on the filesystem (the directory
+ * `edgefleet publish` writes), the coordinator's state in one atomically replaced JSON file,
+ * the Hono app on `@hono/node-server`.
+ */
+import { serve } from "@hono/node-server";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import type { Gate } from "../../shared/sync/protocol.ts";
+import { FsBlobStore } from "../storage/fs-blob-store.ts";
+import { FsNamedStore } from "../storage/fs-named-store.ts";
+import { controlApp } from "./app.ts";
+import { type Authorizer, tokenAuthorizer } from "./auth.ts";
+import { Coordinator } from "./coordinator.ts";
+import { NamedControlStore } from "./named-control-store.ts";
+import { published } from "./published.ts";
+
+export interface ControlPlaneOptions {
+  /** The registry directory (`metadata/` and the chunk store). */
+  registryDir: string;
+  /** Where the coordinator's state file lives (default: `<registryDir>/control`). */
+  stateDir?: string;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  operatorToken: string;
+  edgeToken?: string;
+  /** Replaces the token check (scoped API keys). */
+  authorize?: Authorizer;
+  gate?: Partial<Gate>;
+}
+
+export interface RunningControlPlane {
+  url: string;
+  coordinator: Coordinator;
+  close(): Promise<void>;
+}
+
+export async function startControlPlane(options: ControlPlaneOptions): Promise<RunningControlPlane> {
+  const metadata = new FsNamedStore(join(options.registryDir, "metadata"));
+  const coordinator = new Coordinator({
+    store: new NamedControlStore(new FsNamedStore(options.stateDir ?? join(options.registryDir, "control"))),
+    versionExists: published(metadata),
+    ...(options.gate ? { gate: options.gate } : {}),
+  });
+  const app = controlApp({
+    coordinator,
+    registry: { metadata, blobs: new FsBlobStore(options.registryDir) },
+    authorize:
+      options.authorize ??
+      tokenAuthorizer({ operator: options.operatorToken, ...(options.edgeToken ? { edge: options.edgeToken } : {}) }),
+  });
+  const host = options.host ?? "127.0.0.1";
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, () => resolve(s as Server));
+    (s as Server).once("error", reject);
+  });
+  const url = `http://${host}:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    coordinator,
+    close: () =>
+      new Promise<void>((resolve) => {
+        // Open SSE streams and long polls would hold `close` forever.
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,205 @@
+/**
+ * @module
+ * The edge sync agent, one per PoP. A round reads the change feed from the last sequence
+ * number it applied (so a PoP that was offline catches up), and for every model whose
+ * desired version for this PoP changed it pre-warms the new version — verified manifest,
+ * missing chunks only, session built, golden input checked — reports `ready`, and only then
+ * flips the PoP's catalog (one atomic write: blue-green at the PoP). The old session stays
+ * loaded until the new version has served a grace period without errors, so a rollback
+ * within it costs no cold start. Platform-neutral: the Worker, the Node PoP and the fleet
+ * bench give it their own ports.
+ */
+import type { Logger } from "../log.ts";
+import { silentLogger } from "../log.ts";
+import type { ModelManifest } from "../manifest/model-manifest.ts";
+import { desiredVersion } from "./cohort.ts";
+import type { HealthRecorder } from "./health.ts";
+import type { Feed, ModelReport, ModelRollout, PopReport } from "./protocol.ts";
+
+export interface ControlApi {
+  feed(pop: string, since: number, waitMs: number): Promise<Feed>;
+  report(report: PopReport): Promise<void>;
+}
+
+/** Where verified model versions come from (the registry, through the TUF client). */
+export interface VersionSource {
+  /** Called once per round that needs a new version: fresh signed metadata. */
+  refresh(): Promise<void>;
+  manifest(id: string, version: string): Promise<ModelManifest>;
+  /** Makes every file of the manifest available to the engine, fetching only missing chunks. */
+  ensureFiles(manifest: ModelManifest): Promise<void>;
+}
+
+/** Builds a version's session and checks its golden output; throws when the version is unfit. */
+export interface Warmer {
+  warm(manifest: ModelManifest): Promise<void>;
+  /** Releases every other version of this model (the grace period is over). */
+  release(manifest: ModelManifest): void;
+}
+
+export interface ServedCatalog {
+  get(id: string): Promise<ModelManifest | undefined>;
+  set(manifest: ModelManifest): Promise<void>;
+}
+
+export interface AgentState {
+  seq: number;
+  /** Highest rollout generation applied per model: a lower one is never applied. */
+  generations: Record<string, number>;
+  models: Record<string, Omit<ModelReport, "health">>;
+  /** Cutovers still in their grace period. */
+  flips: Record<string, { version: string; at: number }>;
+}
+
+export interface AgentStateStore {
+  load(): Promise<AgentState | undefined>;
+  save(state: AgentState): Promise<void>;
+}
+
+export interface SyncAgentOptions {
+  pop: string;
+  control: ControlApi;
+  source: VersionSource;
+  warmer: Warmer;
+  catalog: ServedCatalog;
+  health: HealthRecorder;
+  state: AgentStateStore;
+  /** How long a new version must serve without errors before the old session is released. */
+  graceMs?: number;
+  now?: () => number;
+  log?: Logger;
+}
+
+export interface RoundResult {
+  seq: number;
+  /** Models whose served version changed in this round. */
+  switched: string[];
+  failed: string[];
+}
+
+export class SyncAgent {
+  readonly pop: string;
+  private readonly o: Required<Omit<SyncAgentOptions, "log">> & { log: Logger };
+  private running: Promise<RoundResult> | undefined;
+
+  constructor(options: SyncAgentOptions) {
+    this.pop = options.pop;
+    this.o = { graceMs: 30_000, now: () => Date.now(), log: silentLogger, ...options };
+  }
+
+  /** One round; concurrent callers share the round in progress (one cutover at a time per PoP). */
+  runOnce(waitMs = 0): Promise<RoundResult> {
+    this.running ??= this.round(waitMs).finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async round(waitMs: number): Promise<RoundResult> {
+    const state = (await this.o.state.load()) ?? { seq: 0, generations: {}, models: {}, flips: {} };
+    const feed = await this.o.control.feed(this.pop, state.seq, waitMs);
+    const result: RoundResult = { seq: state.seq, switched: [], failed: [] };
+    let refreshed = false;
+    for (const rollout of feed.rollouts) {
+      const known = state.generations[rollout.model] ?? 0;
+      if (rollout.generation < known) {
+        // A rollout older than one applied here: a replayed or stale answer, never a way back.
+        this.o.log.log("warn", "sync.stale_generation", {
+          model: rollout.model,
+          generation: rollout.generation,
+          known,
+        });
+        continue;
+      }
+      const outcome = await this.apply(rollout, state, async () => {
+        if (!refreshed) {
+          await this.o.source.refresh();
+          refreshed = true;
+        }
+      });
+      if (outcome === "switched") {
+        result.switched.push(rollout.model);
+      } else if (outcome === "failed") {
+        result.failed.push(rollout.model);
+      }
+    }
+    // A failed model is retried next round: the feed is read again from the same point.
+    if (result.failed.length === 0) {
+      state.seq = Math.max(state.seq, feed.seq);
+    }
+    result.seq = state.seq;
+    await this.releaseAfterGrace(state);
+    await this.o.state.save(state);
+    await this.o.control.report(this.report(state));
+    return result;
+  }
+
+  private async apply(
+    rollout: ModelRollout,
+    state: AgentState,
+    refresh: () => Promise<void>,
+  ): Promise<"switched" | "unchanged" | "failed"> {
+    const model = rollout.model;
+    const desired = desiredVersion(rollout, this.pop);
+    const served = await this.o.catalog.get(model);
+    if (desired === undefined || served?.version === desired) {
+      state.generations[model] = rollout.generation;
+      state.models[model] = {
+        model,
+        generation: rollout.generation,
+        ...(desired === undefined ? {} : { desired }),
+        ...(served ? { served: served.version } : {}),
+        state: "serving",
+      };
+      return "unchanged";
+    }
+    const base = { model, generation: rollout.generation, desired, ...(served ? { served: served.version } : {}) };
+    state.models[model] = { ...base, state: "warming" };
+    let manifest: ModelManifest;
+    try {
+      await refresh();
+      manifest = await this.o.source.manifest(model, desired);
+      await this.o.source.ensureFiles(manifest);
+      await this.o.warmer.warm(manifest);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      state.models[model] = { ...base, state: "failed", error: message.slice(0, 500) };
+      this.o.log.log("error", "sync.prewarm_failed", { model, version: desired, error: message });
+      return "failed";
+    }
+    state.models[model] = { ...base, state: "ready" };
+    // The control plane hears `ready` before any request reaches the new version.
+    await this.o.control.report(this.report(state));
+    await this.o.catalog.set(manifest);
+    this.o.health.reset(model, desired);
+    state.generations[model] = rollout.generation;
+    state.flips[model] = { version: desired, at: this.o.now() };
+    state.models[model] = { ...base, served: desired, state: "serving" };
+    this.o.log.log("info", "sync.cutover", { model, from: served?.version, to: desired });
+    return "switched";
+  }
+
+  private async releaseAfterGrace(state: AgentState): Promise<void> {
+    for (const [model, flip] of Object.entries(state.flips)) {
+      if (this.o.now() - flip.at < this.o.graceMs) {
+        continue;
+      }
+      const health = this.o.health.of(model).find((h) => h.version === flip.version);
+      const served = await this.o.catalog.get(model);
+      if (served?.version !== flip.version) {
+        delete state.flips[model];
+      } else if (health && health.requests > 0 && health.errors === 0) {
+        this.o.warmer.release(served);
+        delete state.flips[model];
+      }
+    }
+  }
+
+  private report(state: AgentState): PopReport {
+    return {
+      pop: this.pop,
+      seq: state.seq,
+      models: Object.values(state.models).map((m) => ({ ...m, health: this.o.health.of(m.model) })),
+    };
+  }
+}

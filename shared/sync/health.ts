@@ -1,0 +1,64 @@
+/**
+ * @module
+ * Per model version request counts, errors and latency at one PoP, for the health gate. The
+ * latencies are a bounded window of the most recent requests, so memory stays flat however
+ * long a version serves.
+ */
+import type { VersionHealth } from "./protocol.ts";
+
+const WINDOW = 512;
+
+interface Tally {
+  requests: number;
+  errors: number;
+  latencies: number[];
+  next: number;
+}
+
+export class HealthRecorder {
+  private readonly tallies = new Map<string, Tally>();
+
+  record(model: string, version: string, ok: boolean, ms: number): void {
+    const key = `${model}@${version}`;
+    let t = this.tallies.get(key);
+    if (!t) {
+      t = { requests: 0, errors: 0, latencies: [], next: 0 };
+      this.tallies.set(key, t);
+    }
+    t.requests++;
+    if (!ok) {
+      t.errors++;
+    }
+    if (t.latencies.length < WINDOW) {
+      t.latencies.push(ms);
+    } else {
+      t.latencies[t.next] = ms;
+      t.next = (t.next + 1) % WINDOW;
+    }
+  }
+
+  /** Starts a version's tally afresh (it has just taken traffic here). */
+  reset(model: string, version: string): void {
+    this.tallies.delete(`${model}@${version}`);
+  }
+
+  /** Health of every version of `model` seen since this isolate started. */
+  of(model: string): VersionHealth[] {
+    const out: VersionHealth[] = [];
+    for (const [key, t] of this.tallies) {
+      const at = key.lastIndexOf("@");
+      if (key.slice(0, at) === model) {
+        out.push({ version: key.slice(at + 1), requests: t.requests, errors: t.errors, p95_ms: p95(t.latencies) });
+      }
+    }
+    return out.slice(-16);
+  }
+}
+
+function p95(values: readonly number[]): number | null {
+  if (values.length === 0) {
+    return null;
+  }
+  const sorted = values.toSorted((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)] ?? null;
+}

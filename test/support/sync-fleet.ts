@@ -1,0 +1,61 @@
+/**
+ * A model with two versions that differ in one tensor (a small MLP and a copy with one weight
+ * tensor scaled), published into a test registry with golden outputs; and picking PoP ids so
+ * a canary of a given percentage takes some of them but not all.
+ */
+import { float32Weights, perturbTensor } from "../../bench/lib/onnx-perturb.ts";
+import { recordGolden } from "../../cli/registry/golden.ts";
+import { publishModel, type ModelDraft, type PublishResult } from "../../shared/registry/publish.ts";
+import { describeOnnx } from "../../cli/models/describe-onnx.ts";
+import { inCanary } from "../../shared/sync/cohort.ts";
+import { mlpOnnx } from "./onnx-mlp.ts";
+import { allSigners, type Keyring, type TestRegistry } from "./registry-fixture.ts";
+
+export const WIDTHS = [8, 64, 4] as const;
+
+export function goldenInput(): unknown {
+  return {
+    tensors: {
+      x: { dtype: "float32", dims: [1, WIDTHS[0]], data: Array.from({ length: WIDTHS[0] }, (_, i) => i / 8) },
+    },
+  };
+}
+
+/** v1's bytes and v2's (one tensor scaled by `factor`). */
+export function mlpVersions(factor = 1.5): { v1: Uint8Array; v2: Uint8Array } {
+  const v1 = mlpOnnx(WIDTHS);
+  const tensor = float32Weights(v1).at(-1);
+  if (!tensor) {
+    throw new Error("the MLP has no float32 weights");
+  }
+  return { v1, v2: perturbTensor(v1, tensor, factor) };
+}
+
+export async function publishMlp(
+  registry: TestRegistry,
+  keys: Keyring,
+  id: string,
+  version: string,
+  bytes: Uint8Array,
+): Promise<PublishResult> {
+  const draft: ModelDraft = {
+    id,
+    version,
+    task: "raw",
+    io: await describeOnnx(bytes),
+    files: [{ name: "model.onnx", role: "model", bytes }],
+  };
+  draft.golden = await recordGolden(draft, goldenInput());
+  return publishModel(draft, { blobs: registry.blobs, repository: registry.repository, keyring: allSigners(keys) });
+}
+
+/** `count` ids of the form `<prefix>-<n>`, of which exactly `inside` fall in a `percent` canary. */
+export function popIds(prefix: string, count: number, inside: number, percent: number): string[] {
+  const canary: string[] = [];
+  const rest: string[] = [];
+  for (let n = 0; canary.length < inside || rest.length < count - inside; n++) {
+    const id = `${prefix}-${n}`;
+    (inCanary(id, percent) ? canary : rest).push(id);
+  }
+  return [...canary.slice(0, inside), ...rest.slice(0, count - inside)];
+}
