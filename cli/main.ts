@@ -14,6 +14,7 @@ const main = defineCommand({
     keys: () => import("./commands/keys.ts").then((m) => m.keysCommand),
     publish: () => import("./commands/publish.ts").then((m) => m.publishCommand),
     models: () => import("./commands/models.ts").then((m) => m.modelsCommand),
+    device: () => import("./commands/device.ts").then((m) => m.deviceCommand),
   },
 });
 

@@ -4,7 +4,8 @@
  * exclusively, holding the owner's pid). A lock left by a process that no longer exists — a
  * sync killed mid-install, a power cut — is taken over, so a crash never locks a device out.
  */
-import { open, readFile, rm } from "node:fs/promises";
+import { mkdir, open, readFile, rm } from "node:fs/promises";
+import { dirname } from "node:path";
 import { DeviceError } from "../../shared/device/device-error.ts";
 
 function alive(pid: number): boolean {
@@ -35,6 +36,7 @@ async function acquire(path: string): Promise<boolean> {
 }
 
 export async function withDirLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
+  await mkdir(dirname(path), { recursive: true });
   if (!(await acquire(path))) {
     const owner = Number.parseInt(await readFile(path, "utf8").catch(() => ""), 10);
     if (Number.isInteger(owner) && owner > 0 && alive(owner)) {
