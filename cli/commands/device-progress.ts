@@ -11,6 +11,8 @@ export interface SyncBar {
   stop(): void;
 }
 
+const kb = (n: number) => Math.round(n / 1e3);
+
 export function syncProgressBar(enabled: boolean): SyncBar {
   if (!enabled || !process.stderr.isTTY) {
     return { update: () => undefined, stop: () => undefined };
@@ -25,7 +27,6 @@ export function syncProgressBar(enabled: boolean): SyncBar {
     cliProgress.Presets.shades_classic,
   );
   const byModel = new Map<string, cliProgress.SingleBar>();
-  const kb = (n: number) => Math.round(n / 1e3);
   return {
     update(p) {
       if (p.totalBytes === 0) {

@@ -9,6 +9,10 @@ import type { DeviceStatus } from "../../device/device.ts";
 import { jsonArg, printResult } from "../output.ts";
 import { deviceAt, dirArg } from "./device-common.ts";
 
+function check(ok: boolean | null | undefined): string {
+  return ok === undefined || ok === null ? "" : ok ? " files ok" : " FILES DAMAGED";
+}
+
 function human(s: DeviceStatus): string {
   if (!s.metadata.synced && s.models.length === 0) {
     return `device ${s.dir} has never synced: connect it and run edgefleet device sync --server <url> --model <id> --dir ${s.dir}`;
@@ -28,8 +32,6 @@ function human(s: DeviceStatus): string {
     );
   }
   for (const model of s.models) {
-    const check = (ok: boolean | null | undefined) =>
-      ok === undefined || ok === null ? "" : ok ? " files ok" : " FILES DAMAGED";
     lines.push(
       `${model.model}: current ${model.current.version} (verified ${model.current.verified_at}${check(model.verified?.current)})` +
         (model.previous
