@@ -132,7 +132,9 @@ export async function syncDevice(options: SyncOptions): Promise<SyncReport> {
   }
   const ok = results.every((r) => r.status !== "failed");
   if (ok) {
-    // Every downloaded chunk now lies inside an installed version.
+    // Every downloaded chunk now lies inside an installed version, and every version a pointer
+    // does not name (N-2, or one a crash left behind right after a flip) can go.
+    await store.pruneVersions(await referencedVersions(options));
     await store.clearChunks();
   }
   return { ok, metadata, models: results, bytesDownloaded: counter.bytes, download };
