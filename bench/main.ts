@@ -8,6 +8,7 @@ const BENCHES: Record<string, () => Promise<{ run(json: boolean): Promise<BenchR
   edge: () => import("./edge.ts"),
   cache: () => import("./cache.ts"),
   chunking: () => import("./chunking.ts"),
+  device: () => import("./device.ts"),
 };
 
 const args = process.argv.slice(2);
