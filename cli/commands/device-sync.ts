@@ -109,7 +109,7 @@ export const deviceSyncCommand = defineCommand({
         { ok: false, error: { code: error.code, message: error.message }, running, metadata: status.metadata },
         () =>
           [
-            `sync refused: ${error.message}`,
+            `${error.code === "DOWNLOAD_FAILED" || error.code === "LOCKED" ? "sync failed" : "sync refused"}: ${error.message}`,
             running.length > 0
               ? `still running ${running.map((r) => `${r.model}@${r.version}`).join(", ")}${status.metadata.expired ? " (on expired metadata)" : ""}`
               : "nothing is installed on this device yet",

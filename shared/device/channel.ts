@@ -14,15 +14,18 @@
  */
 import rcompare from "semver/functions/rcompare";
 import prerelease from "semver/functions/prerelease";
+import { z } from "zod";
 import { DeviceError } from "./device-error.ts";
 
 /** Picks the version to install among the published ones of one model, or null for none. */
 export type ChannelResolver = (published: readonly string[]) => string | null;
 
-const CHANNEL_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+export const ChannelSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,31}$/, "channels are a-z, 0-9 and '-', e.g. latest or beta");
 
 export function channelResolver(channel: string): ChannelResolver {
-  if (!CHANNEL_NAME.test(channel)) {
+  if (!ChannelSchema.safeParse(channel).success) {
     throw new DeviceError(
       "BAD_REQUEST",
       `channel ${JSON.stringify(channel)}: use a-z, 0-9 and '-', e.g. latest or beta`,

@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { ModelIdSchema, SemverSchema, Sha256Schema } from "../manifest/model-manifest.ts";
 import type { NamedStore } from "../ports/named-store.ts";
+import { ChannelSchema } from "./channel.ts";
 import { DeviceError } from "./device-error.ts";
 
 const Iso = z.iso.datetime();
@@ -43,7 +44,7 @@ export const DeviceConfigSchema = z
     schema: z.literal("edgefleet.device-config/v1"),
     /** Base URL of the registry read API (`…/metadata/`, `…/targets/` below it). */
     server: z.url({ protocol: /^https?$/ }),
-    channel: z.string().min(1).max(64),
+    channel: ChannelSchema,
   })
   .strict();
 export type DeviceConfig = z.infer<typeof DeviceConfigSchema>;
