@@ -27,19 +27,20 @@ import { round } from "./lib/stats.ts";
 
 type Category = "metadata" | "manifest" | "hints" | "model";
 
+function categoryOf(url: string): Category {
+  const path = new URL(url).pathname;
+  return path.startsWith("/metadata/")
+    ? "metadata"
+    : path.endsWith("/blocks")
+      ? "hints"
+      : path.endsWith("manifest.json")
+        ? "manifest"
+        : "model";
+}
+
 /** A fetch that counts body bytes per kind of request. */
 function categorizedFetch(): { fetch: Fetch; bytes: Record<Category, number> } {
   const bytes: Record<Category, number> = { metadata: 0, manifest: 0, hints: 0, model: 0 };
-  const categoryOf = (url: string): Category => {
-    const path = new URL(url).pathname;
-    return path.startsWith("/metadata/")
-      ? "metadata"
-      : path.endsWith("/blocks")
-        ? "hints"
-        : path.endsWith("manifest.json")
-          ? "manifest"
-          : "model";
-  };
   const counted: Fetch = async (input, init) => {
     const response = await fetch(input, init);
     const category = categoryOf(input);
@@ -59,6 +60,7 @@ function categorizedFetch(): { fetch: Fetch; bytes: Record<Category, number> } {
   return { fetch: counted, bytes };
 }
 
+const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
 const total = (b: Record<Category, number>) => b.metadata + b.manifest + b.hints + b.model;
 
 interface Variant {
@@ -134,7 +136,6 @@ export async function run(json: boolean): Promise<BenchResult> {
       const full = await measure(join(work, `${v.version}-fresh`), true);
       const changed = v.tensor.dataEnd - v.tensor.dataStart;
       results.set(v.version, { delta: total(delta), chunkOnly: total(chunkOnly), full: total(full), changed });
-      const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
       rows.push([
         v.label,
         v.tensor.name,

@@ -82,6 +82,16 @@ interface RunAnswer {
   device: { served: string; metadata_expired: boolean };
 }
 
+/** v2 of the model: every weight of its median float32 tensor scaled by 1.001. */
+function editOneTensor(model: Uint8Array): Uint8Array {
+  const weights = float32Weights(model);
+  const tensor = weights[Math.floor(weights.length / 2)];
+  if (!tensor) {
+    throw new Error("no float32 tensor");
+  }
+  return perturbTensor(model, tensor);
+}
+
 describe("edgefleet device", () => {
   it("tells a device that never synced what to do", async () => {
     const status = json<{ metadata: { synced: boolean }; models: unknown[] }>(
@@ -106,15 +116,7 @@ describe("edgefleet device", () => {
   });
 
   it("downloads a one-tensor update as a few blocks, then rolls back to N-1", async () => {
-    const edit = (model: Uint8Array) => {
-      const weights = float32Weights(model);
-      const tensor = weights[Math.floor(weights.length / 2)];
-      if (!tensor) {
-        throw new Error("no float32 tensor");
-      }
-      return perturbTensor(model, tensor);
-    };
-    await publishModel(await defaultModelDraft("ppocr-rec", "4.0.1", edit), {
+    await publishModel(await defaultModelDraft("ppocr-rec", "4.0.1", editOneTensor), {
       blobs: registry.blobs,
       repository: registry.repository,
       keyring: allSigners(keys),

@@ -51,12 +51,11 @@ describe("the chunk plan", () => {
   });
 });
 
+function v(version: string, c: string) {
+  return { version, manifest_sha256: sha(c), verified_at: "2026-01-01T00:00:00.000Z" };
+}
+
 describe("the pointer", () => {
-  const v = (version: string, c: string) => ({
-    version,
-    manifest_sha256: sha(c),
-    verified_at: "2026-01-01T00:00:00.000Z",
-  });
   it("keeps exactly N-1 on install, and rollback swaps current and previous", () => {
     const p1 = advancePointer("m", null, v("1.0.0", "1"));
     const p2 = advancePointer("m", p1, v("1.1.0", "2"));

@@ -40,7 +40,7 @@ async function expectCode(promise: Promise<unknown>, code: string): Promise<void
     () => null,
     (e: unknown) => e,
   );
-  expect(TufError.is(error) || DeviceError.is(error), String(error)).toBe(true);
+  expect({ typed: TufError.is(error) || DeviceError.is(error), error: String(error) }).toMatchObject({ typed: true });
   expect((error as { code: string }).code).toBe(code);
 }
 
