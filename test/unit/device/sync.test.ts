@@ -8,6 +8,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDevice } from "../../../device/device.ts";
+import { blockHashes } from "../../../shared/chunking/block-hashes.ts";
 import { DeviceError } from "../../../shared/device/device-error.ts";
 import { TufRepository } from "../../../shared/registry/repository.ts";
 import { TufError } from "../../../shared/tuf/errors.ts";
@@ -30,6 +31,7 @@ const DAY = 86_400_000;
 let keys: Keyring;
 let registry: TestRegistry;
 let server: RegistryServer;
+let v1Published: Awaited<ReturnType<typeof publishTiny>>;
 const w1 = seededWeights(100_000, 5);
 const w2 = editWeights(w1, 50_000, 52_000, 1);
 const y1 = expectedOutput(w1);
@@ -48,11 +50,28 @@ beforeAll(async () => {
   keys = await makeKeys();
   registry = await makeRegistry(keys);
   server = await serveRegistry(registry);
-  await publishTiny(registry, keys, "tiny", "1.0.0", tinyModel(w1));
+  v1Published = await publishTiny(registry, keys, "tiny", "1.0.0", tinyModel(w1));
 });
 
 afterAll(async () => {
   await server.close();
+});
+
+describe("the registry's block hints", () => {
+  it("serves 8 bytes of sha256 per 4 KiB block of a chunk, immutable, and 404 for an unknown chunk", async () => {
+    const chunk = v1Published.manifest.files[0]?.chunks?.[1];
+    const bytes = chunk ? await registry.blobs.get(chunk.sha256) : null;
+    if (!chunk || !bytes) {
+      throw new Error("no second chunk");
+    }
+    const response = await fetch(`${server.url}/chunks/${chunk.sha256}/blocks`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cache-control")).toContain("immutable");
+    const body = new Uint8Array(await response.arrayBuffer());
+    expect(body.byteLength).toBe(Math.ceil(chunk.size / 4096) * 8);
+    expect(Buffer.compare(body, await blockHashes(bytes))).toBe(0);
+    expect((await fetch(`${server.url}/chunks/${"0".repeat(64)}/blocks`)).status).toBe(404);
+  });
 });
 
 describe("a device that has never synced", () => {
