@@ -29,6 +29,12 @@ function parseOr<T>(schema: z.ZodType<T>, value: unknown): T {
   return parsed.data;
 }
 
+/** A disk or system error (ENOSPC, EACCES…): not a bug, one line is enough. */
+function ioCode(error: unknown): string | null {
+  const code = error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined;
+  return typeof code === "string" && /^E[A-Z]+$/.test(code) ? code : null;
+}
+
 function summary(result: DeviceSyncResult): string {
   const m = result.metadata;
   const lines = [
@@ -98,7 +104,8 @@ export const deviceSyncCommand = defineCommand({
       );
     } catch (error) {
       bar.stop();
-      if (!TufError.is(error) && !DeviceError.is(error)) {
+      const code = TufError.is(error) || DeviceError.is(error) ? error.code : ioCode(error);
+      if (code === null || !(error instanceof Error)) {
         throw error;
       }
       // Refused: nothing was installed; say what keeps running.
@@ -106,10 +113,10 @@ export const deviceSyncCommand = defineCommand({
       const running = status.models.map((m) => ({ model: m.model, version: m.current.version }));
       printResult(
         args.json,
-        { ok: false, error: { code: error.code, message: error.message }, running, metadata: status.metadata },
+        { ok: false, error: { code, message: error.message }, running, metadata: status.metadata },
         () =>
           [
-            `${error.code === "DOWNLOAD_FAILED" || error.code === "LOCKED" ? "sync failed" : "sync refused"}: ${error.message}`,
+            `${code === "DOWNLOAD_FAILED" || code === "LOCKED" || code === ioCode(error) ? "sync failed" : "sync refused"}: ${error.message}`,
             running.length > 0
               ? `still running ${running.map((r) => `${r.model}@${r.version}`).join(", ")}${status.metadata.expired ? " (on expired metadata)" : ""}`
               : "nothing is installed on this device yet",
