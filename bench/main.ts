@@ -12,6 +12,7 @@ const BENCHES: Record<string, () => Promise<{ run(json: boolean): Promise<BenchR
   origin: () => import("./origin.ts"),
   verifier: () => import("./verifier.ts"),
   fleet: () => import("./fleet.ts"),
+  device: () => import("./device.ts"),
 };
 
 const args = process.argv.slice(2);

@@ -22,6 +22,7 @@ const main = defineCommand({
     promote: () => import("./commands/rollout.ts").then((m) => m.promoteCommand),
     rollback: () => import("./commands/rollout.ts").then((m) => m.rollbackCommand),
     status: () => import("./commands/status.ts").then((m) => m.statusCommand),
+    device: () => import("./commands/device.ts").then((m) => m.deviceCommand),
   },
 });
 

@@ -6,13 +6,14 @@
  *   `N.snapshot.json`, `N.targets.json` (consistent snapshots), plus unversioned copies.
  * - `GET /targets/<dir>/<sha256>.<name>` — target files by hash-prefixed path, as every TUF
  *   client asks for them: manifests from the blob store, model files assembled from chunks.
- * - `GET /chunks/<sha256>` — one chunk.
+ * - `GET /chunks/<sha256>` — one chunk; `GET /chunks/<sha256>/blocks` — its 4 KiB block hashes.
  *
  * Everything has a strong ETag and honours Range / If-Range (resumable device downloads);
  * content-addressed responses are immutable. The server does not need to be trusted: clients
  * verify all of it. Web-standard APIs only, so the same app also runs in workerd.
  */
 import { Hono } from "hono";
+import { blockHashes } from "../../shared/chunking/block-hashes.ts";
 import { sha256Hex } from "../../shared/crypto/sha256.ts";
 import { ApiError, errorResponse, toApiError } from "../../shared/errors.ts";
 import { type ModelManifest, ModelManifestSchema } from "../../shared/manifest/model-manifest.ts";
@@ -145,6 +146,21 @@ export function registryApp(deps: RegistryReadDeps): Hono {
       throw notFound(`chunk ${sha256}`);
     }
     return serveRepresentation(c.req.raw, bytesRep(bytes, `"${sha256}"`, "application/octet-stream", IMMUTABLE));
+  });
+
+  // Block hashes of a chunk (unsigned hints for sub-chunk deltas, shared/device/block-delta.ts):
+  // derived from the chunk, so they are as immutable as it is.
+  app.get("/chunks/:sha256{[0-9a-f]{64}}/blocks", async (c) => {
+    const sha256 = c.req.param("sha256");
+    const bytes = await deps.blobs.get(sha256);
+    if (!bytes) {
+      throw notFound(`chunk ${sha256}`);
+    }
+    const hashes = await blockHashes(bytes);
+    return serveRepresentation(
+      c.req.raw,
+      bytesRep(hashes, `"${sha256}.blocks"`, "application/octet-stream", IMMUTABLE),
+    );
   });
 
   return app;

@@ -11,6 +11,7 @@ import type { BlobStore } from "../ports/blob-store.ts";
 import type { TufClient } from "../tuf/client.ts";
 import { type Fetch, fetchCapped } from "../tuf/download.ts";
 import { TufError } from "../tuf/errors.ts";
+import type { TargetFile } from "../tuf/schema.ts";
 import { fileTarget, manifestTarget, type ModelVersionRef, parseManifestTarget } from "./layout.ts";
 
 export interface ModelClientOptions {
@@ -29,6 +30,41 @@ export interface FetchStats {
 }
 
 const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+/**
+ * The manifest in TUF-verified bytes of the `<id>/<version>/manifest.json` target: the schema,
+ * and the id and version it must name (a signed manifest filed under another name is refused).
+ */
+export function parseManifestBytes(bytes: Uint8Array, id: string, version: string): ModelManifest {
+  const path = manifestTarget(id, version);
+  let manifest: ModelManifest;
+  try {
+    manifest = ModelManifestSchema.parse(JSON.parse(decoder.decode(bytes)));
+  } catch (error) {
+    const detail = error instanceof z.ZodError ? z.prettifyError(error) : "not JSON";
+    throw new TufError("BAD_METADATA", path, `signed manifest is not a valid manifest: ${detail}`, { cause: error });
+  }
+  if (manifest.id !== id || manifest.version !== version) {
+    throw new TufError("BAD_METADATA", path, `manifest names ${manifest.id}@${manifest.version}`);
+  }
+  return manifest;
+}
+
+/**
+ * The TUF target of one file of a verified manifest. The manifest and the targets metadata are
+ * two signed statements about the file; they must agree on its length and sha256.
+ */
+export function signedFileTarget(tuf: TufClient, manifest: ModelManifest, file: ModelFile): TargetFile {
+  const target = tuf.targetInfo(fileTarget(manifest.id, manifest.version, file.name));
+  if (target.length !== file.size || target.hashes.sha256 !== file.sha256) {
+    throw new TufError(
+      "HASH_MISMATCH",
+      `${manifest.id}@${manifest.version}/${file.name}`,
+      "the manifest and the signed targets disagree on this file",
+    );
+  }
+  return target;
+}
 
 export class ModelClient {
   private readonly tuf: TufClient;
@@ -54,19 +90,8 @@ export class ModelClient {
 
   /** The verified manifest of a version: TUF-verified bytes, then the manifest schema. */
   async manifest(id: string, version: string): Promise<ModelManifest> {
-    const path = manifestTarget(id, version);
-    const bytes = await this.tuf.fetchTarget(path);
-    let manifest: ModelManifest;
-    try {
-      manifest = ModelManifestSchema.parse(JSON.parse(decoder.decode(bytes)));
-    } catch (error) {
-      const detail = error instanceof z.ZodError ? z.prettifyError(error) : "not JSON";
-      throw new TufError("BAD_METADATA", path, `signed manifest is not a valid manifest: ${detail}`, { cause: error });
-    }
-    if (manifest.id !== id || manifest.version !== version) {
-      throw new TufError("BAD_METADATA", path, `manifest names ${manifest.id}@${manifest.version}`);
-    }
-    return manifest;
+    const bytes = await this.tuf.fetchTarget(manifestTarget(id, version));
+    return parseManifestBytes(bytes, id, version);
   }
 
   /**
@@ -76,10 +101,7 @@ export class ModelClient {
    */
   async file(manifest: ModelManifest, file: ModelFile): Promise<Uint8Array> {
     const subject = `${manifest.id}@${manifest.version}/${file.name}`;
-    const target = this.tuf.targetInfo(fileTarget(manifest.id, manifest.version, file.name));
-    if (target.length !== file.size || target.hashes.sha256 !== file.sha256) {
-      throw new TufError("HASH_MISMATCH", subject, "the manifest and the signed targets disagree on this file");
-    }
+    signedFileTarget(this.tuf, manifest, file);
     const chunks = file.chunks ?? [{ sha256: file.sha256, size: file.size }];
     const out = new Uint8Array(file.size);
     let offset = 0;
