@@ -46,7 +46,7 @@ export async function withCache(
   }
   const embedder = call.semanticQuery === undefined ? undefined : await cacheEmbedder(c, cache.settings.embedderId);
   const partition = await partitionKey({
-    tenant: await tenantOf(c.req.raw.headers),
+    tenant: tenantOf(c),
     route: call.route,
     model: call.model,
     modelVersion: call.modelVersion,
