@@ -76,6 +76,7 @@ export default defineConfig({
                 AUTH: "on",
                 AUTH_CACHE_TTL_S: "1",
                 RATE_LIMIT_RPM: "600",
+                MAX_BODY_BYTES: "1048576",
               },
               serviceBindings: { FIXTURES: fixtures, NATIVE: native },
             },

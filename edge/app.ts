@@ -8,6 +8,7 @@ import type { EdgeDeps } from "./deps.ts";
 import type { EdgeEnv } from "./env.ts";
 import { onError, onNotFound } from "./middleware/error-handler.ts";
 import { requireScope } from "./middleware/authenticate.ts";
+import { drainBody } from "./middleware/drain-body.ts";
 import { limitBody } from "./middleware/limit-body.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
@@ -26,6 +27,7 @@ export function createEdgeApp(deps: EdgeDeps): Hono<EdgeEnv> {
     await next();
   });
   app.use(requestId);
+  app.use(drainBody(deps.limits.maxBodyBytes));
   app.use("/v1/*", limitBody(deps.limits.maxBodyBytes));
   app.use("/admin/*", limitBody(deps.limits.maxBlobBytes));
   // Auth after the body cap (a stranger's huge body is refused unread), before any route reads it.
