@@ -3,7 +3,7 @@
 // JSON, deep nesting, huge strings, wrong types, bad tensors, bad headers, odd methods and
 // paths, mixed with plausible requests that reach the real models. No answer may be ≥ 500
 // or a dropped connection, and both still serve real requests afterwards.
-import fc from "fast-check";
+import * as fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEdge, startEdge } from "../../cli/local/edge-miniflare.ts";
 import { seedEdge } from "../../cli/local/seed-edge.ts";
