@@ -8,7 +8,7 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { ApiError } from "../../shared/errors.ts";
-import { equalDigests, hashKey, keyIdOf, type Scope, SCOPES } from "../auth/api-key.ts";
+import { type ApiKeyRecord, equalDigests, hashKey, keyIdOf, type Scope, SCOPES } from "../auth/api-key.ts";
 import { hasScope, type Principal } from "../auth/principal.ts";
 import { devTenantOf } from "../cache/tenant.ts";
 import type { EdgeEnv } from "../env.ts";
@@ -39,7 +39,7 @@ async function authenticate(c: Context<EdgeEnv>, allowAuthOff: boolean): Promise
     return { actor: "admin-token", tenant: "operator", scopes: ["admin", "publish"], seesAllModels: true };
   }
   const id = keyIdOf(given);
-  const record = id === undefined ? undefined : await auth.keys.get(id);
+  const record = id === undefined ? undefined : await lookup(c, id);
   // Unknown id and wrong secret answer alike, and both do the same hashing work.
   if (!record || !equalDigests(givenHash, record.hash)) {
     throw new ApiError(401, "invalid_api_key", "The API key is not valid.");
@@ -54,4 +54,16 @@ async function authenticate(c: Context<EdgeEnv>, allowAuthOff: boolean): Promise
     keyId: record.id,
     seesAllModels: false,
   };
+}
+
+/** Fail closed, but say so: a key store outage is a 503 to retry, not a 401 or a bare 500. */
+async function lookup(c: Context<EdgeEnv>, id: string): Promise<ApiKeyRecord | undefined> {
+  try {
+    return await c.get("deps").auth.keys.get(id);
+  } catch (error) {
+    throw new ApiError(503, "auth_unavailable", "API keys cannot be checked right now; retry shortly.", {
+      retryAfter: 5,
+      cause: error,
+    });
+  }
 }
