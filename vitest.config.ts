@@ -60,6 +60,32 @@ export default defineConfig({
         test: {
           name: "edge",
           include: ["test/edge/**/*.test.ts"],
+          exclude: ["test/edge/auth/**"],
+          testTimeout: 120_000,
+        },
+      },
+      {
+        // The same Worker with API keys on, as staging and production run it (wrangler.toml is local dev: AUTH=off).
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                ADMIN_TOKEN: "test-admin-token",
+                POP_ID: "test-auth",
+                LOG_LEVEL: "error",
+                AUTH: "on",
+                AUTH_CACHE_TTL_S: "1",
+                RATE_LIMIT_RPM: "600",
+                MAX_BODY_BYTES: "1048576",
+              },
+              serviceBindings: { FIXTURES: fixtures, NATIVE: native },
+            },
+          }),
+        ],
+        test: {
+          name: "edge-auth",
+          include: ["test/edge/auth/**/*.test.ts"],
           testTimeout: 120_000,
           // Hooks seed ~40 MB of models through the admin API: slow on a loaded 2-core machine.
           hookTimeout: 120_000,

@@ -7,9 +7,14 @@ import { Hono } from "hono";
 import type { EdgeDeps } from "./deps.ts";
 import type { EdgeEnv } from "./env.ts";
 import { onError, onNotFound } from "./middleware/error-handler.ts";
+import { requireScope } from "./middleware/authenticate.ts";
+import { drainBody } from "./middleware/drain-body.ts";
 import { limitBody } from "./middleware/limit-body.ts";
+import { rateLimit } from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { adminRoutes } from "./routes/admin.ts";
+import { adminKeyRoutes } from "./routes/admin-keys.ts";
+import { adminTenantRoutes } from "./routes/admin-tenants.ts";
 import { embeddingsRoutes } from "./routes/embeddings.ts";
 import { chatRoutes } from "./routes/chat.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -24,8 +29,13 @@ export function createEdgeApp(deps: EdgeDeps): Hono<EdgeEnv> {
     await next();
   });
   app.use(requestId);
+  app.use(drainBody(deps.limits.maxBodyBytes));
   app.use("/v1/*", limitBody(deps.limits.maxBodyBytes));
   app.use("/admin/*", limitBody(deps.limits.maxBlobBytes));
+  // Auth after the body cap (a stranger's huge body is refused unread), before any route reads it.
+  app.use("/v1/*", requireScope("infer", { allowAuthOff: true }));
+  app.use("/v1/*", rateLimit);
+  app.use("/admin/*", requireScope("publish", { allowAuthOff: false }));
   app.route("/", healthRoutes);
   app.route("/", modelRoutes);
   app.route("/", predictRoutes);
@@ -33,6 +43,8 @@ export function createEdgeApp(deps: EdgeDeps): Hono<EdgeEnv> {
   app.route("/", chatRoutes);
   app.route("/", adminRoutes);
   app.route("/", syncRoutes);
+  app.route("/", adminKeyRoutes);
+  app.route("/", adminTenantRoutes);
   app.onError(onError);
   app.notFound(onNotFound);
   return app;

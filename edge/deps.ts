@@ -9,6 +9,11 @@ import type { Logger } from "../shared/log.ts";
 import type { ModelManifest } from "../shared/manifest/model-manifest.ts";
 import type { BlobStore } from "../shared/ports/blob-store.ts";
 import type { ModelCatalog } from "../shared/ports/model-catalog.ts";
+import type { Auditor } from "../shared/audit.ts";
+import type { ApiKeyStore } from "./auth/key-store.ts";
+import type { TenantSettingsStore } from "./auth/tenant-settings.ts";
+import type { RateLimiter } from "./auth/rate-limiter.ts";
+import type { BucketLimits } from "./auth/token-bucket.ts";
 import type { EdgeCache } from "./cache/cache-settings.ts";
 import type { OriginRouter } from "./router/router.ts";
 import type { HealthRecorder } from "../shared/sync/health.ts";
@@ -28,6 +33,22 @@ export interface EdgeLimits {
   maxBlobBytes: number;
 }
 
+export interface EdgeAuth {
+  /**
+   * `on` (the default everywhere but local development): `/v1/*` needs an API key with scope
+   * `infer`. `off`: `/v1/*` is open and the cache tenant is derived from whatever bearer
+   * credential is sent — for local development only. `/admin/*` always needs a credential.
+   */
+  mode: "on" | "off";
+  keys: ApiKeyStore;
+  /** Absent: no rate limiting (local development, tests that are not about it). */
+  rateLimiter?: RateLimiter;
+  /** Per-key limits when the key record names none. */
+  defaultLimits: BucketLimits;
+}
+
+export const DEFAULT_RATE_LIMITS: BucketLimits = { requestsPerMinute: 600, tokensPerMinute: 200_000 };
+
 export interface EdgeDeps {
   /** `edge/<pop>` in `x-edgefleet-served-by`. */
   pop: string;
@@ -36,8 +57,13 @@ export interface EdgeDeps {
   engine: ModelEngine;
   log: Logger;
   limits: EdgeLimits;
-  /** Bearer token for `/admin/*`; admin routes are off when it is unset. */
+  /** Bootstrap credential for `/admin/*` (scopes admin and publish), besides API keys with scope `admin`. */
   adminToken: string | undefined;
+  auth: EdgeAuth;
+  /** The audit log of operator actions; the structured log when absent. */
+  audit?: Auditor;
+  /** Per-tenant settings (the cache verifier choice); absent: the node's defaults for everyone. */
+  tenants?: TenantSettingsStore;
   /** The response cache; absent means every answer says `x-edgefleet-cache: bypass`. */
   cache?: EdgeCache;
   /** Sends what this edge cannot (or should not) answer to origins; absent when no origin table is configured. */

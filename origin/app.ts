@@ -7,6 +7,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { ApiError, errorResponse } from "../shared/errors.ts";
+import { drainUnread } from "../shared/http/drain-body.ts";
 import type { OriginDeps, OriginEnv } from "./deps.ts";
 import { onError, onNotFound } from "./http/errors.ts";
 import { loadSignals } from "./http/load-signals.ts";
@@ -21,6 +22,11 @@ export function createOriginApp(deps: OriginDeps): Hono<OriginEnv> {
     await next();
   });
   app.use(requestContext);
+  // An answer given without reading the body (404, 405, drain mode) must not cost the client its connection.
+  app.use(async (c, next) => {
+    await next();
+    await drainUnread(c.req.raw, deps.maxBodyBytes);
+  });
   app.use("/v1/*", loadSignals);
   app.use("/v1/*", refuseWhileDraining);
   app.use(

@@ -4,6 +4,7 @@
  * that names them. `init` makes one key per role (more root keys with --root-keys) and root
  * v1; `rotate` replaces the keys of some roles with a new root version signed by the old and
  * the new root keys; `resign` renews expiry dates (the timestamp lives a day by default).
+ * `create|list|revoke` manage tenants' API keys (./api-keys.ts).
  */
 import { defineCommand } from "citty";
 import type { Signer } from "../../shared/tuf/keys.ts";
@@ -13,6 +14,7 @@ import { keysArg, parseDuration, registryArg, timestampArg } from "../registry/c
 import { loadKeys, newKey, type NewKey, retireKey, withSavedKeys } from "../registry/key-files.ts";
 import { openRegistry, withWriteLock } from "../registry/open-registry.ts";
 import { asUserErrors } from "../registry/user-errors.ts";
+import { apiKeyCommands } from "./api-keys.ts";
 
 function positiveInt(text: string, name: string): number {
   const n = Number(text);
@@ -192,6 +194,9 @@ const resignCommand = defineCommand({
 });
 
 export const keysCommand = defineCommand({
-  meta: { name: "keys", description: "Manage the registry's signing keys (TUF root, targets, snapshot, timestamp)" },
-  subCommands: { init: initCommand, rotate: rotateCommand, resign: resignCommand },
+  meta: {
+    name: "keys",
+    description: "Registry signing keys (init, rotate, resign) and tenants' API keys (create, list, revoke)",
+  },
+  subCommands: { init: initCommand, rotate: rotateCommand, resign: resignCommand, ...apiKeyCommands },
 });

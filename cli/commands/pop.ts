@@ -20,6 +20,7 @@ export const popCommand = defineCommand({
     pop: { type: "string", description: "Name of the PoP", default: "node-local" },
     data: { type: "string", description: "Directory for model files", default: ".edgefleet/pop" },
     threads: { type: "string", description: "Intra-op threads per session", default: "1" },
+    auth: { type: "string", description: "API keys on /v1/*: on, or off for local development", default: "on" },
     json: jsonArg,
   },
   async run({ args }) {
@@ -33,6 +34,7 @@ export const popCommand = defineCommand({
       port,
       host: args.host,
       threads: Number(args.threads),
+      auth: args.auth === "off" ? "off" : "on",
     });
     const models = await Promise.all(defaultModelSources().map((s) => buildManifest(s)));
     await seedEdge(pop.url, adminToken, models);

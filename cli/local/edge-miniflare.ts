@@ -55,8 +55,17 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
         durableObjects: {
           CATALOG: { className: "ModelCatalogDO", useSQLite: true },
           SEMCACHE: { className: "SemanticCacheDO", useSQLite: true },
+          RATELIMIT: { className: "RateLimiterDO", useSQLite: true },
         },
-        bindings: { POP_ID: options.pop, ADMIN_TOKEN: options.adminToken, LOG_LEVEL: "warn", ...options.vars },
+        // AUTH=off: this harness runs local development (`edgefleet dev`), tests and benches; pass
+        // `vars: { AUTH: "on" }` to run it as staging and production do.
+        bindings: {
+          POP_ID: options.pop,
+          ADMIN_TOKEN: options.adminToken,
+          LOG_LEVEL: "warn",
+          AUTH: "off",
+          ...options.vars,
+        },
       },
     ],
     ...(options.verbose ? {} : { handleRuntimeStdio: () => undefined }),

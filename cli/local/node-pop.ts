@@ -6,7 +6,10 @@
 import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { createEdgeApp } from "../../edge/app.ts";
-import { DEFAULT_LIMITS } from "../../edge/deps.ts";
+import { DEFAULT_LIMITS, DEFAULT_RATE_LIMITS } from "../../edge/deps.ts";
+import { MemoryKeyStore } from "../../edge/auth/key-store.ts";
+import { MemoryTenantSettings } from "../../edge/auth/tenant-settings.ts";
+import { MemoryRateLimiter } from "../../edge/auth/rate-limiter.ts";
 import { ModelEngine } from "../../shared/engine/model-engine.ts";
 import { jsonLogger, type Logger } from "../../shared/log.ts";
 import { MemoryModelCatalog } from "../../shared/storage/memory-model-catalog.ts";
@@ -19,6 +22,8 @@ export interface NodePopOptions {
   pop: string;
   dataDir: string;
   adminToken: string;
+  /** API keys on `/v1/*` (default on); keys live in memory, created through `/admin/keys`. */
+  auth?: "on" | "off";
   port?: number;
   host?: string;
   budgetMb?: number;
@@ -47,6 +52,13 @@ export async function startNodePop(o: NodePopOptions): Promise<RunningNodePop> {
     }),
     limits: DEFAULT_LIMITS,
     adminToken: o.adminToken,
+    tenants: new MemoryTenantSettings(),
+    auth: {
+      mode: o.auth ?? "on",
+      keys: new MemoryKeyStore(),
+      rateLimiter: new MemoryRateLimiter(),
+      defaultLimits: DEFAULT_RATE_LIMITS,
+    },
     cache: { store: new MemoryCacheStore(), settings: DEFAULT_CACHE_SETTINGS },
   });
   return new Promise((resolve, reject) => {

@@ -1,15 +1,21 @@
 /**
  * @module
- * The tenant a request belongs to, for cache isolation. Until API keys map to tenants, the
- * tenant is derived from the bearer credential itself (its SHA-256), so two callers with
- * different credentials never share a partition; requests without one share `anonymous`.
+ * The tenant a request belongs to, for cache isolation: the tenant of the authenticated API
+ * key (set by the auth middleware). Only with `AUTH=off` — local development — is there no
+ * key record; then the tenant is derived from the bearer credential itself (its SHA-256), so
+ * two callers with different credentials still never share a partition.
  */
+import type { Context } from "hono";
 import { sha256Hex } from "../../shared/crypto/sha256.ts";
+import type { EdgeEnv } from "../env.ts";
 
-export async function tenantOf(headers: Headers): Promise<string> {
-  const auth = headers.get("authorization") ?? "";
-  if (!auth.startsWith("Bearer ") || auth.length <= 7) {
+export function tenantOf(c: Context<EdgeEnv>): string {
+  return `tenant:${c.get("principal").tenant}`;
+}
+
+export async function devTenantOf(credential: string | undefined): Promise<string> {
+  if (credential === undefined) {
     return "anonymous";
   }
-  return `key:${(await sha256Hex(new TextEncoder().encode(auth.slice(7)))).slice(0, 32)}`;
+  return `dev-${(await sha256Hex(new TextEncoder().encode(credential))).slice(0, 32)}`;
 }

@@ -47,7 +47,7 @@ export async function withCache(
   }
   const embedder = call.semanticQuery === undefined ? undefined : await cacheEmbedder(c, cache.settings.embedderId);
   const partition = await partitionKey({
-    tenant: await tenantOf(c.req.raw.headers),
+    tenant: tenantOf(c),
     route: call.route,
     model: call.model,
     modelVersion: call.modelVersion,
@@ -64,7 +64,9 @@ export async function withCache(
     if (result.kind === "miss" && embedder && call.semanticQuery !== undefined) {
       const query = call.semanticQuery;
       vector = await timing.time("embed", () => embedder.embed(query));
-      const semantic = { query, vector, threshold: policy.threshold, verifier: cache.settings.verifier };
+      // The tenant may have chosen similarity alone; the node's setting applies otherwise.
+      const chosen = (await c.get("deps").tenants?.get(c.get("principal").tenant))?.cache_verifier;
+      const semantic = { query, vector, threshold: policy.threshold, verifier: chosen ?? cache.settings.verifier };
       result = await timing.time("cache-semantic", () => cache.store.lookup(partition, { exactKey: exact, semantic }));
     }
   }

@@ -6,6 +6,7 @@
 import type { Context } from "hono";
 import type { z } from "zod";
 import { ApiError } from "../../shared/errors.ts";
+import { DEFAULT_JSON_LIMITS, parseJsonWithin } from "../../shared/http/json-shape.ts";
 import { parseOrThrow } from "../../shared/tasks/request-validation.ts";
 
 export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
@@ -13,12 +14,8 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
   if (type !== undefined && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
     throw new ApiError(400, "invalid_content_type", `Send the body as application/json (got ${type.slice(0, 60)}).`);
   }
-  let body: unknown;
-  try {
-    body = JSON.parse(await c.req.text());
-  } catch {
-    throw new ApiError(400, "invalid_json", "The request body is not valid JSON.");
-  }
+  // Depth, array and string limits first: a hostile shape never reaches the schema or the model.
+  const body = parseJsonWithin(await c.req.text(), DEFAULT_JSON_LIMITS);
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw new ApiError(400, "invalid_request", "The request body must be a JSON object.");
   }

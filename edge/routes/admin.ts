@@ -2,18 +2,18 @@
  * @module
  * Operator routes: upload a content-addressed blob, set or remove the version a model is
  * served at. A blob is stored only if its bytes hash to the digest in its URL; a manifest
- * is accepted only when every file it lists is already in the store.
+ * is accepted only when every file it lists is already in the store. Uploading and setting need
+ * scope `publish` (or `admin`); removing a model needs `admin`. Every change is audited.
  */
 import { Hono } from "hono";
 import { sha256Hex } from "../../shared/crypto/sha256.ts";
 import { ApiError } from "../../shared/errors.ts";
 import { ModelManifestSchema } from "../../shared/manifest/model-manifest.ts";
 import type { EdgeEnv } from "../env.ts";
-import { adminAuth } from "../middleware/admin-auth.ts";
+import { audit, requireAdmin } from "./admin-audit.ts";
 import { readJson } from "../middleware/json-body.ts";
 
 export const adminRoutes = new Hono<EdgeEnv>()
-  .use("/admin/*", adminAuth)
   .put("/admin/blobs/:sha256", async (c) => {
     const { blobs } = c.get("deps");
     const digest = c.req.param("sha256");
@@ -25,10 +25,11 @@ export const adminRoutes = new Hono<EdgeEnv>()
       throw new ApiError(400, "digest_mismatch", "The uploaded bytes do not hash to the digest in the URL.");
     }
     await blobs.put(digest, bytes);
+    await audit(c, "blob.put", digest, { size: bytes.byteLength });
     return c.json({ sha256: digest, size: bytes.byteLength }, 201);
   })
   .put("/admin/models/:id", async (c) => {
-    const { blobs, catalog, log } = c.get("deps");
+    const { blobs, catalog } = c.get("deps");
     const manifest = await readJson(c, ModelManifestSchema);
     if (manifest.id !== c.req.param("id")) {
       throw new ApiError(
@@ -43,17 +44,18 @@ export const adminRoutes = new Hono<EdgeEnv>()
       }
     }
     await catalog.set(manifest);
-    log.log("info", "admin.model_set", {
-      model: manifest.id,
+    await audit(c, "model.set", manifest.id, {
       version: manifest.version,
-      request_id: c.get("requestId"),
+      ...(manifest.private_to ? { private_to: manifest.private_to } : {}),
     });
     return c.json({ id: manifest.id, version: manifest.version });
   })
   .delete("/admin/models/:id", async (c) => {
+    requireAdmin(c);
     const removed = await c.get("deps").catalog.remove(c.req.param("id"));
     if (!removed) {
       throw new ApiError(404, "model_not_found", `The model '${c.req.param("id")}' is not served here.`);
     }
+    await audit(c, "model.remove", c.req.param("id"));
     return c.body(null, 204);
   });

@@ -18,7 +18,7 @@ import { requireModel } from "../model-lookup.ts";
 export const embeddingsRoutes = new Hono<EdgeEnv>().post("/v1/embeddings", async (c) => {
   const { catalog, engine } = c.get("deps");
   const body = await readJson(c, EmbeddingsRequestSchema);
-  const manifest = await requireModel(catalog, body.model);
+  const manifest = await requireModel(catalog, body.model, c.get("principal"));
   if (manifest.task !== "embeddings") {
     throw new ApiError(
       400,
@@ -53,7 +53,7 @@ export const embeddingsRoutes = new Hono<EdgeEnv>().post("/v1/embeddings", async
     async () => {
       const started = performance.now();
       const { result, loaded } = await withModel(engine, manifest, (ctx) =>
-        embedTexts(checkTexts(texts, settings, "input"), ctx),
+        embedTexts(checkTexts(texts, settings, "input"), ctx, "reject"),
       );
       setInferenceHeaders(c, manifest, "bypass", loaded.provider);
       c.header("server-timing", `infer;dur=${(performance.now() - started).toFixed(3)}`);

@@ -6,13 +6,16 @@
 import { Hono } from "hono";
 import { warm } from "../../shared/engine/predict.ts";
 import type { EdgeEnv } from "../env.ts";
+import { mayUse } from "../auth/principal.ts";
 import { requireModel } from "../model-lookup.ts";
 
 export const modelRoutes = new Hono<EdgeEnv>()
   .get("/v1/models", async (c) => {
     const { catalog, engine } = c.get("deps");
     const loaded = new Map(engine.loaded().map((m) => [`${m.id}@${m.version}`, m]));
-    const data = (await catalog.list()).map((m) => {
+    const principal = c.get("principal");
+    const visible = (await catalog.list()).filter((m) => mayUse(principal, m));
+    const data = visible.map((m) => {
       const live = loaded.get(`${m.id}@${m.version}`);
       return {
         id: m.id,
@@ -38,7 +41,7 @@ export const modelRoutes = new Hono<EdgeEnv>()
   })
   .post("/v1/models/:id/warm", async (c) => {
     const { catalog, engine } = c.get("deps");
-    const manifest = await requireModel(catalog, c.req.param("id"));
+    const manifest = await requireModel(catalog, c.req.param("id"), c.get("principal"));
     const loaded = await warm(engine, manifest);
     return c.json(loaded.info());
   });

@@ -15,14 +15,15 @@ import { markBypass, withCache } from "../cache/with-cache.ts";
 import type { EdgeEnv } from "../env.ts";
 import { setInferenceHeaders } from "../inference-headers.ts";
 import { readJson } from "../middleware/json-body.ts";
-import { requireModel } from "../model-lookup.ts";
+import { requireModel, visibleModel } from "../model-lookup.ts";
 import { forwardToOrigins, originResponse } from "../router/forward.ts";
 import type { OriginRouter } from "../router/router.ts";
 
 export const predictRoutes = new Hono<EdgeEnv>().post("/v1/predict", async (c) => {
   const { catalog, router } = c.get("deps");
   const body = await readJson(c, PredictRequestSchema);
-  const local = await catalog.get(body.model);
+  const principal = c.get("principal");
+  const local = await visibleModel(catalog, body.model, principal);
   if (router?.serves(body.model) && (!local || router.originFirst(body.model))) {
     const version = router.versionOf(body.model);
     const produce = () => viaOrigins(c, router, body, local);
@@ -41,7 +42,7 @@ export const predictRoutes = new Hono<EdgeEnv>().post("/v1/predict", async (c) =
       produce,
     );
   }
-  const manifest = local ?? (await requireModel(catalog, body.model));
+  const manifest = local ?? (await requireModel(catalog, body.model, principal));
   const query = semanticQuery(manifest, body.input);
   return withCache(
     c,

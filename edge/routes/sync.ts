@@ -9,14 +9,14 @@ import { z } from "zod";
 import { ApiError } from "../../shared/errors.ts";
 import { SemverSchema } from "../../shared/manifest/model-manifest.ts";
 import type { EdgeEnv } from "../env.ts";
-import { adminAuth } from "../middleware/admin-auth.ts";
+import { requireScope } from "../middleware/authenticate.ts";
 import { readJson } from "../middleware/json-body.ts";
 
 const FaultSchema = z.object({ version: SemverSchema, error_rate: z.number().min(0).max(1) });
 
 export const syncRoutes = new Hono<EdgeEnv>()
-  .use("/admin/sync", adminAuth)
-  .use("/admin/faults/*", adminAuth)
+  .use("/admin/sync", requireScope("admin", { allowAuthOff: false }))
+  .use("/admin/faults/*", requireScope("admin", { allowAuthOff: false }))
   .post("/admin/sync", async (c) => {
     const { sync } = c.get("deps");
     if (!sync) {

@@ -9,7 +9,11 @@ import { DoModelCatalog } from "./do-model-catalog.ts";
 import { R2BlobStore } from "./r2-blob-store.ts";
 import { createEdgeApp } from "../app.ts";
 import type { ModelCatalogDO } from "./catalog-do.ts";
-import { DEFAULT_LIMITS, type EdgeDeps } from "../deps.ts";
+import { DEFAULT_LIMITS, DEFAULT_RATE_LIMITS, type EdgeDeps } from "../deps.ts";
+import { KvKeyStore } from "../auth/key-store.ts";
+import { KvTenantSettings } from "../auth/tenant-settings.ts";
+import { DoRateLimiter } from "./do-rate-limiter.ts";
+import type { RateLimiterDO } from "./rate-limit-do.ts";
 import type { EdgeEnv } from "../env.ts";
 import { ortWorkerdRuntime } from "./ort-workerd.ts";
 import { DoCacheStore } from "./do-cache-store.ts";
@@ -22,14 +26,22 @@ import { workerSync } from "./worker-sync.ts";
 
 export { ModelCatalogDO } from "./catalog-do.ts";
 export { SemanticCacheDO } from "./semantic-cache-do.ts";
+export { RateLimiterDO } from "./rate-limit-do.ts";
 
 export interface Env extends OriginBindings {
   MODELS: R2Bucket;
   CATALOG: DurableObjectNamespace<ModelCatalogDO>;
   SEMCACHE: DurableObjectNamespace<SemanticCacheDO>;
+  RATELIMIT: DurableObjectNamespace<RateLimiterDO>;
   CONFIG: KVNamespace;
   POP_ID?: string;
   ADMIN_TOKEN?: string;
+  /** "off" opens `/v1/*` without API keys: local development only. Anything else (or unset): on. */
+  AUTH?: string;
+  /** How long an isolate trusts a key record it read from KV (seconds); part of the revocation bound. */
+  AUTH_CACHE_TTL_S?: string;
+  RATE_LIMIT_RPM?: string;
+  RATE_LIMIT_TPM?: string;
   MODEL_MEMORY_BUDGET_MB?: string;
   MAX_BODY_BYTES?: string;
   CATALOG_TTL_MS?: string;
@@ -96,6 +108,16 @@ function build(env: Env): Hono<EdgeEnv> {
     ...(env.FAULTS === "on" ? { faults: new FaultInjector() } : {}),
     limits: { ...DEFAULT_LIMITS, maxBodyBytes: numberOr(env.MAX_BODY_BYTES, DEFAULT_LIMITS.maxBodyBytes) },
     adminToken: env.ADMIN_TOKEN,
+    tenants: new KvTenantSettings(env.CONFIG, numberOr(env.AUTH_CACHE_TTL_S, 10) * 1000),
+    auth: {
+      mode: env.AUTH === "off" ? "off" : "on",
+      keys: new KvKeyStore(env.CONFIG, numberOr(env.AUTH_CACHE_TTL_S, 10) * 1000),
+      rateLimiter: new DoRateLimiter(env.RATELIMIT),
+      defaultLimits: {
+        requestsPerMinute: numberOr(env.RATE_LIMIT_RPM, DEFAULT_RATE_LIMITS.requestsPerMinute),
+        tokensPerMinute: numberOr(env.RATE_LIMIT_TPM, DEFAULT_RATE_LIMITS.tokensPerMinute),
+      },
+    },
     ...(env.CACHE === "off"
       ? {}
       : {

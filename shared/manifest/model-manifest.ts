@@ -106,6 +106,15 @@ export const ModelManifestSchema = z
         tolerance: z.number().nonnegative().max(1).default(1e-3),
       })
       .optional(),
+    /**
+     * Tenants this model is private to. Absent: every tenant may use it. Present: the edge serves it
+     * only to these tenants and answers 404 to others, so its existence is not revealed.
+     */
+    private_to: z
+      .array(z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/))
+      .min(1)
+      .max(100)
+      .optional(),
   })
   .refine((m) => m.files.filter((f) => f.role === "model").length === 1, {
     message: "a manifest lists exactly one file with role 'model'",

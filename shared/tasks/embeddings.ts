@@ -81,7 +81,7 @@ export const embeddingsAdapter: TaskAdapter<EmbedPrepared> = {
   },
 
   async execute(p, ctx) {
-    const out = await embedTexts(p.texts, ctx);
+    const out = await embedTexts(p.texts, ctx, "reject");
     return {
       output: { dimensions: out.dimensions, embeddings: out.embeddings.map((e) => Array.from(e)) },
       usage: { prompt_tokens: out.tokens, total_tokens: out.tokens },
@@ -97,10 +97,15 @@ export const embeddingsAdapter: TaskAdapter<EmbedPrepared> = {
 export async function embedTexts(
   texts: readonly string[],
   ctx: Parameters<TaskAdapter<EmbedPrepared>["execute"]>[1],
+  /** `reject`: a text over the model's token limit is a 400 (client requests); `truncate`: cut it (the cache's own lookups). */
+  overLength: "reject" | "truncate" = "truncate",
 ): Promise<EmbedOutput> {
   const s = embeddingSettings(ctx.manifest);
   const tokenizer = ctx.memoize("tokenizer", () => createTokenizer(s.tokenizer.kind, ctx.file("vocab")));
   const ids = texts.map((t) => tokenizer.encode(t));
+  if (overLength === "reject") {
+    checkTokenCounts(ids, s.tokenizer.max_length);
+  }
   const batch = toBatchInputs(ids, { maxLength: s.tokenizer.max_length, padId: s.tokenizer.pad_id });
   const dims = [...batch.dims];
   const out = await ctx.run({
@@ -117,6 +122,22 @@ export async function embedTexts(
     dimensions: s.dimensions,
     tokens: ids.reduce((sum, list) => sum + Math.min(list.length, s.tokenizer.max_length), 0),
   };
+}
+
+/**
+ * 400 `context_length_exceeded` before the model runs: silently truncating a client's text would
+ * answer for a different text than the one sent.
+ */
+function checkTokenCounts(ids: ReadonlyArray<ArrayLike<unknown>>, maxTokens: number): void {
+  const at = ids.findIndex((list) => list.length > maxTokens);
+  if (at >= 0) {
+    throw new ApiError(
+      400,
+      "context_length_exceeded",
+      `input[${at}] is ${ids[at]?.length} tokens long; this model accepts at most ${maxTokens} tokens per text`,
+      { param: "input" },
+    );
+  }
 }
 
 function pool(data: Float32Array, dims: number[], mask: BigInt64Array, s: EmbeddingSettings): Float32Array[] {

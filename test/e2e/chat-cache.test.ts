@@ -8,6 +8,7 @@ import { seedEdge } from "../../cli/local/seed-edge.ts";
 import { defaultModels } from "../support/native-reference.ts";
 import { type FakeOrigin, startFakeOrigin } from "../support/fake-origin.ts";
 import { postJson, startRoutingEdge } from "../support/origin-fixtures.ts";
+import { devTenantOf } from "../../edge/cache/tenant.ts";
 
 let edge: RunningEdge;
 let origin: FakeOrigin;
@@ -152,5 +153,33 @@ describe("the verifier in front of semantic hits", () => {
     await res.text();
     expect(res.headers.get("x-edgefleet-cache")).toBe("miss");
     expect(res.headers.get("x-edgefleet-cache-rejected")).toMatch(/^(direction|number|antonym)$/);
+  });
+});
+
+describe("per-tenant verifier setting", () => {
+  it("lets an operator turn the verifier off for one tenant only", async () => {
+    const dave = { authorization: "Bearer dave-secret" };
+    const erin = { authorization: "Bearer erin-secret" };
+    // With AUTH=off (local development) a tenant is named after its credential's hash.
+    const daveTenant = await devTenantOf("dave-secret");
+    const put = await fetch(`${edge.url}/admin/tenants/${daveTenant}`, {
+      method: "PUT",
+      headers: { authorization: "Bearer test-admin", "content-type": "application/json" },
+      body: JSON.stringify({ cache_verifier: "off" }),
+    });
+    expect(put.status).toBe(200);
+    for (const who of [dave, erin]) {
+      await send(ask("Can I cancel my order before it ships?"), who);
+    }
+    const daveAnswer = await send(ask("Can I cancel my order after it ships?"), dave);
+    const erinAnswer = await send(ask("Can I cancel my order after it ships?"), erin);
+    expect(daveAnswer.cache).toBe("semantic");
+    expect(erinAnswer.cache).toBe("miss");
+    const refused = await fetch(`${edge.url}/admin/tenants/${daveTenant}`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(refused.status).toBe(401);
   });
 });

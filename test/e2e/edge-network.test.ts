@@ -23,6 +23,7 @@ beforeAll(async () => {
     pop: "e2e-node",
     dataDir: await tempDir("pop"),
     adminToken: TOKEN,
+    auth: "off",
     threads: 1,
     log: silentLogger,
   });

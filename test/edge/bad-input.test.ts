@@ -133,6 +133,29 @@ describe("bad input", () => {
     await expectError(chunked, 413, "payload_too_large");
   });
 
+  it("answers 400 json_too_deep, array_too_long and context_length_exceeded before any model runs", async () => {
+    const deep = await SELF.fetch(`${BASE}/v1/predict`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: `{"model":"silero-vad","input":${"[".repeat(50_000)}${"]".repeat(50_000)}}`,
+    });
+    await expectError(deep, 400, "json_too_deep");
+    const wide = await SELF.fetch(`${BASE}/v1/predict`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: `{"model":"silero-vad","input":{"audio":[${"0,".repeat(4_000_000)}0]}}`,
+    });
+    expect([400, 413]).toContain(wide.status);
+    // USE-lite reads at most its tokenizer's max_length tokens: a longer text is refused, not truncated.
+    const long = await expectError(
+      await postJson("/v1/embeddings", { model: "use-lite", input: ["short", "word ".repeat(3000)] }),
+      400,
+      "context_length_exceeded",
+    );
+    expect(long.error.message).toMatch(/input\[1\] is \d+ tokens long; this model accepts at most \d+ tokens/);
+    expect(long.error.param).toBe("input");
+  });
+
   it("answers 404 in the OpenAI shape for an unknown route", async () => {
     await expectError(await SELF.fetch(`${BASE}/v1/nothing-here`), 404, "not_found");
   });

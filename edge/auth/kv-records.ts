@@ -1,0 +1,82 @@
+/**
+ * @module
+ * JSON records under a KV key prefix, read on the hot path through a per-isolate cache with a
+ * short TTL (misses cached too, so made-up ids cost one KV read per id per TTL). A write is
+ * seen at once by the isolate that made it and elsewhere within the TTL plus KV's propagation.
+ * A record that does not parse (hand-edited, an older format) reads as absent.
+ */
+import type { z } from "zod";
+
+/** The subset of a KV namespace these stores need (so they are testable without bindings). */
+export interface KvLike {
+  get(key: string): Promise<string | null>;
+  put(key: string, value: string): Promise<void>;
+  list(options: { prefix: string; cursor?: string }): Promise<{
+    keys: Array<{ name: string }>;
+    list_complete: boolean;
+    cursor?: string;
+  }>;
+}
+
+export class KvRecords<S extends z.ZodType> {
+  readonly #kv: KvLike;
+  readonly #prefix: string;
+  readonly #schema: S;
+  readonly #ttlMs: number;
+  readonly #now: () => number;
+  readonly #cache = new Map<string, { record: z.infer<S> | undefined; until: number }>();
+
+  constructor(kv: KvLike, prefix: string, schema: S, ttlMs: number, now: () => number = Date.now) {
+    this.#kv = kv;
+    this.#prefix = prefix;
+    this.#schema = schema;
+    this.#ttlMs = ttlMs;
+    this.#now = now;
+  }
+
+  async get(id: string): Promise<z.infer<S> | undefined> {
+    const cached = this.#cache.get(id);
+    if (cached && cached.until > this.#now()) {
+      return cached.record;
+    }
+    const record = this.#parse(await this.#kv.get(this.#prefix + id));
+    if (this.#cache.size > 10_000) {
+      this.#cache.clear();
+    }
+    this.#cache.set(id, { record, until: this.#now() + this.#ttlMs });
+    return record;
+  }
+
+  async put(id: string, record: z.infer<S>): Promise<void> {
+    await this.#kv.put(this.#prefix + id, JSON.stringify(record));
+    this.#cache.delete(id);
+  }
+
+  async list(): Promise<Array<z.infer<S>>> {
+    const out: Array<z.infer<S>> = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.#kv.list({ prefix: this.#prefix, ...(cursor === undefined ? {} : { cursor }) });
+      for (const k of page.keys) {
+        const record = this.#parse(await this.#kv.get(k.name));
+        if (record !== undefined) {
+          out.push(record);
+        }
+      }
+      cursor = page.list_complete ? undefined : page.cursor;
+    } while (cursor !== undefined);
+    return out;
+  }
+
+  #parse(raw: string | null): z.infer<S> | undefined {
+    if (raw === null) {
+      return undefined;
+    }
+    try {
+      const parsed = this.#schema.safeParse(JSON.parse(raw));
+      return parsed.success ? parsed.data : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}

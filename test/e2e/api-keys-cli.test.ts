@@ -1,0 +1,82 @@
+// `edgefleet keys create|list|revoke` against an edge in workerd with API keys on: the key it
+// prints opens /v1/*, the list shows it without its secret, and after revoke it is refused.
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningEdge, startEdge } from "../../cli/local/edge-miniflare.ts";
+
+const run = promisify(execFile);
+const TOKEN = "cli-admin-token";
+let edge: RunningEdge;
+
+async function edgefleet(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [join(process.cwd(), "cli/bin.mjs"), ...args], {
+      env: { ...process.env, NO_COLOR: "1", EDGEFLEET_EDGE_URL: edge.url, EDGEFLEET_ADMIN_TOKEN: TOKEN },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+  }
+}
+
+beforeAll(async () => {
+  edge = await startEdge({ pop: "keys-cli", adminToken: TOKEN, vars: { AUTH: "on", LOG_LEVEL: "error" } });
+});
+
+afterAll(async () => {
+  await edge?.close();
+});
+
+const models = (key: string) => fetch(`${edge.url}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
+
+describe("edgefleet keys create|list|revoke", () => {
+  it("creates a working key, lists it without its secret, and revokes it", async () => {
+    const created = await edgefleet(
+      "keys",
+      "create",
+      "--tenant",
+      "acme",
+      "--scopes",
+      "infer",
+      "--name",
+      "ci",
+      "--json",
+    );
+    expect(created.code).toBe(0);
+    const { key, id, tenant, scopes } = JSON.parse(created.stdout) as {
+      key: string;
+      id: string;
+      tenant: string;
+      scopes: string[];
+    };
+    expect({ tenant, scopes }).toEqual({ tenant: "acme", scopes: ["infer"] });
+    expect((await models(key)).status).toBe(200);
+
+    const listed = await edgefleet("keys", "list", "--tenant", "acme");
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain(id);
+    expect(listed.stdout).toContain("active");
+    expect(listed.stdout).not.toContain(key);
+
+    const revoked = await edgefleet("keys", "revoke", id, "--json");
+    expect(revoked.code).toBe(0);
+    expect((JSON.parse(revoked.stdout) as { revoked_at?: string }).revoked_at).toBeTruthy();
+    const refused = await models(key);
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("revoked_api_key");
+  });
+
+  it("says what is wrong with a bad credential or scope, and still offers the signing-key verbs", async () => {
+    const bad = await edgefleet("keys", "list", "--admin-token", "wrong");
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain("invalid_api_key");
+    const scope = await edgefleet("keys", "create", "--tenant", "acme", "--scopes", "root");
+    expect(scope.code).not.toBe(0);
+    expect(scope.stderr).toContain("invalid_request");
+    const help = await edgefleet("keys", "--help");
+    expect(help.stdout + help.stderr).toMatch(/init[\s\S]*rotate[\s\S]*resign[\s\S]*create[\s\S]*list[\s\S]*revoke/);
+  });
+});
