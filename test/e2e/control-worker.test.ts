@@ -3,7 +3,8 @@
 // the Worker's R2 bucket; a TUF client refreshes through the Worker; operators roll out v1 and
 // a 25% canary of v2, an edge long-polls the feed (answered from inside the coordinator Durable
 // Object) and reports; promote, rollback and the health gate each make a higher generation;
-// after a restart on the same storage the desired state and the PoP reports are still there.
+// after a restart on the same storage the desired state and the PoP reports are still there,
+// and the feed streams as server-sent events out of the object.
 import { readFile, readdir } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -160,5 +161,25 @@ describe("control plane Worker with a coordinator Durable Object", () => {
     // The sequence goes on from the persisted state: the next change is generation 7, seq 7.
     const next = await operator.rollout({ model: "mlp", version: "2.0.0", channel: "stable" });
     expect(next).toMatchObject({ stable: "2.0.0", generation: 7, seq: 7 });
+
+    // The feed as server-sent events streams out of the object too (catch-up from Last-Event-ID).
+    const abort = new AbortController();
+    const res = await fetch(`${worker.url}/v1/sync/stream`, {
+      headers: { authorization: `Bearer ${EDGE}`, "last-event-id": "6" },
+      signal: abort.signal,
+    });
+    expect(res.headers.get("content-type")).toContain("text/event-stream");
+    const reader = res.body?.pipeThrough(new TextDecoderStream()).getReader();
+    let text = "";
+    while (reader && !text.includes("\n\n")) {
+      const { value, done } = await reader.read();
+      if (done) {
+        break;
+      }
+      text += value;
+    }
+    abort.abort();
+    expect(text).toContain("id: 7");
+    expect(text).toContain('"generation":7');
   });
 });
