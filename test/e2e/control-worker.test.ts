@@ -169,9 +169,13 @@ describe("control plane Worker with a coordinator Durable Object", () => {
       signal: abort.signal,
     });
     expect(res.headers.get("content-type")).toContain("text/event-stream");
-    const reader = res.body?.pipeThrough(new TextDecoderStream()).getReader();
+    const body = res.body;
+    if (!body) {
+      throw new Error("the stream has no body");
+    }
+    const reader = body.pipeThrough(new TextDecoderStream()).getReader();
     let text = "";
-    while (reader && !text.includes("\n\n")) {
+    while (!text.includes("\n\n")) {
       const { value, done } = await reader.read();
       if (done) {
         break;
