@@ -29,13 +29,18 @@ export function buildEdgeBundle(outdir = "dist/edge", config = "wrangler.toml"):
   return pending;
 }
 
-async function build(dir: string, config: string): Promise<EdgeBundle> {
+/** `wrangler deploy --dry-run` of one config into `dir`; returns the files written there. */
+export async function wranglerDryRun(dir: string, config: string): Promise<string[]> {
   const wrangler = join(process.cwd(), "node_modules", ".bin", "wrangler");
   await run(wrangler, ["deploy", "--dry-run", "--outdir", dir, "-c", config], {
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
     maxBuffer: 16 * 2 ** 20,
   });
-  const files = await readdir(dir);
+  return readdir(dir);
+}
+
+async function build(dir: string, config: string): Promise<EdgeBundle> {
+  const files = await wranglerDryRun(dir, config);
   const wasm = files.find((f) => f.endsWith(".wasm"));
   if (!wasm || !files.includes("index.js")) {
     throw new Error(`wrangler produced no index.js + .wasm in ${dir}`);
