@@ -10,6 +10,7 @@
 import type { Context } from "hono";
 import { exactKey, partitionKey } from "../../shared/cache/cache-keys.ts";
 import type { LookupResult } from "../../shared/cache/partition-cache.ts";
+import { ApiError } from "../../shared/errors.ts";
 import type { EdgeEnv } from "../env.ts";
 import { replayAnswer } from "./answer-replay.ts";
 import { cacheEmbedder } from "./cache-embedder.ts";
@@ -81,9 +82,38 @@ export async function withCache(
     timing.write(res.headers);
     return res;
   }
-  const produced = mark(await produce(), "miss");
+  if (result.kind === "miss" && result.rejected) {
+    c.get("deps").log.log("info", "cache.rejected", {
+      request_id: c.get("requestId"),
+      route: call.route,
+      model: call.model,
+      reason: result.rejected.reason,
+      similarity: Math.round(result.rejected.similarity * 1e4) / 1e4,
+    });
+  }
+  let fresh: Response;
+  try {
+    fresh = await produce();
+  } catch (error) {
+    // Every origin failed (and the edge has no model of its own): what the cache last knew is
+    // better than an error, so an expired entry is served, marked as a fallback with its age.
+    const stale =
+      policy.read && ApiError.is(error) && (error.status === 503 || error.status === 504)
+        ? await cache.store.lookup(partition, { exactKey: exact, allowStale: true })
+        : undefined;
+    if (stale?.kind !== "stale") {
+      throw error;
+    }
+    const res = replayAnswer(stale.answer);
+    res.headers.set("x-edgefleet-cache", "hit");
+    res.headers.set("x-edgefleet-served-by", "edge-fallback");
+    res.headers.set("x-edgefleet-model-version", stale.answer.modelVersion);
+    res.headers.set("age", String(Math.round((stale.ageMs + cache.settings.ttlMs) / 1000)));
+    return res;
+  }
+  const produced = mark(fresh, "miss");
   timing.write(produced.headers);
-  if (result.rejected) {
+  if (result.kind === "miss" && result.rejected) {
     produced.headers.set("x-edgefleet-cache-rejected", result.rejected.reason);
   }
   // A degraded answer (the edge's own model standing in for an origin) is served, never stored.

@@ -8,6 +8,8 @@ import type { LookupResult } from "./partition-cache.ts";
 
 export interface CacheLookup {
   exactKey: string;
+  /** Answer with an expired entry too (all origins down); see PartitionCache. */
+  allowStale?: boolean;
   semantic?: { query: string; vector: Float32Array; threshold: number; verifier: VerifierChoice };
 }
 

@@ -18,11 +18,20 @@ export interface LookupRequest {
   exactKey: string;
   semantic?: { query: string; vector: EncodedVector; threshold: number; verifier?: CandidateVerifier };
   now: number;
+  /**
+   * Also answer with an expired exact entry (then `kind: "stale"`): only when no origin can
+   * answer, so a degraded edge still serves what it last knew instead of failing.
+   */
+  allowStale?: boolean;
 }
+
+/** How long an expired entry is kept for stale answers during an outage. */
+export const STALE_GRACE_MS = 24 * 3600 * 1000;
 
 export type LookupResult =
   | { kind: "hit"; answer: CachedAnswer }
   | { kind: "semantic"; answer: CachedAnswer; similarity: number }
+  | { kind: "stale"; answer: CachedAnswer; ageMs: number }
   | { kind: "miss"; rejected?: { reason: string; similarity: number } };
 
 /** Candidates checked by the verifier before the lookup gives up: the best few above the threshold. */
@@ -46,9 +55,13 @@ export class PartitionCache {
       this.table.touch(exact.id, req.now);
       return { kind: "hit", answer: exact.answer };
     }
-    if (exact) {
+    if (exact && req.allowStale && exact.expiresAt + STALE_GRACE_MS > req.now) {
+      return { kind: "stale", answer: exact.answer, ageMs: req.now - exact.expiresAt };
+    }
+    if (exact && exact.expiresAt + STALE_GRACE_MS <= req.now) {
       this.drop(exact.id);
     }
+    // An expired entry within the grace window is never a normal hit, only kept for outages.
     if (!req.semantic) {
       return { kind: "miss" };
     }
@@ -79,7 +92,7 @@ export class PartitionCache {
     if (entry.semantic) {
       this.index.add(id, entry.semantic.vector);
     }
-    for (const old of this.table.expired(entry.now, 64)) {
+    for (const old of this.table.expired(entry.now - STALE_GRACE_MS, 64)) {
       this.drop(old);
     }
     const over = this.table.count() - capacity;

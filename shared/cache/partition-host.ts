@@ -20,7 +20,7 @@ export function hostLookup(
 ): LookupResult {
   const s = req.semantic;
   if (!s) {
-    return cache.lookup({ exactKey: req.exactKey, now });
+    return cache.lookup({ exactKey: req.exactKey, now, ...(req.allowStale ? { allowStale: true } : {}) });
   }
   const verifier = verifiers[s.verifier];
   return cache.lookup({

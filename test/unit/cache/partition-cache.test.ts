@@ -3,7 +3,7 @@ import { nearVector, seededRandom, unitVector } from "../../../bench/lib/synthet
 import { canonicalJson } from "../../../shared/cache/canonical-json.ts";
 import { exactKey, partitionKey } from "../../../shared/cache/cache-keys.ts";
 import { MemoryEntryTable } from "../../../shared/cache/memory-entry-table.ts";
-import { PartitionCache } from "../../../shared/cache/partition-cache.ts";
+import { PartitionCache, STALE_GRACE_MS } from "../../../shared/cache/partition-cache.ts";
 import { BinaryRerankIndex } from "../../../shared/cache/vector-index.ts";
 import { completeSseEvents, toCachedAnswer } from "../../../edge/cache/capture-answer.ts";
 import { cachePolicy } from "../../../edge/cache/cache-policy.ts";
@@ -152,5 +152,20 @@ describe("admission", () => {
     expect(toCachedAnswer(200, "text/event-stream", full, "1")?.events).toHaveLength(2);
     expect(toCachedAnswer(500, "application/json", "{}", "1")).toBeUndefined();
     expect(toCachedAnswer(200, "text/html", "<p>", "1")).toBeUndefined();
+  });
+});
+
+describe("stale answers for outages", () => {
+  it("keeps an expired entry for the grace window, served only when asked for stale", () => {
+    const cache = new PartitionCache(new MemoryEntryTable(), new BinaryRerankIndex());
+    cache.put({ exactKey: "q", answer: answer("old"), now: 0, ttlMs: 100 }, 10);
+    expect(cache.lookup({ exactKey: "q", now: 150 }).kind).toBe("miss");
+    expect(cache.lookup({ exactKey: "q", now: 150, allowStale: true })).toMatchObject({
+      kind: "stale",
+      ageMs: 50,
+      answer: { body: "old" },
+    });
+    expect(cache.lookup({ exactKey: "q", now: 100 + STALE_GRACE_MS + 1, allowStale: true }).kind).toBe("miss");
+    expect(cache.stats().entries).toBe(0);
   });
 });
