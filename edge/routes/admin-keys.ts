@@ -16,7 +16,7 @@ import {
   TenantSchema,
 } from "../auth/api-key.ts";
 import type { EdgeEnv } from "../env.ts";
-import { readJson } from "../middleware/json-body.ts";
+import { readJson } from "../../shared/http/read-json.ts";
 import { parseOrThrow } from "../../shared/tasks/request-validation.ts";
 import { audit, requireAdmin } from "./admin-audit.ts";
 

@@ -8,7 +8,7 @@ import { parseOrThrow } from "../../shared/tasks/request-validation.ts";
 import { TenantSchema } from "../auth/api-key.ts";
 import { TenantSettingsSchema, type TenantSettingsStore } from "../auth/tenant-settings.ts";
 import type { EdgeEnv } from "../env.ts";
-import { readJson } from "../middleware/json-body.ts";
+import { readJson } from "../../shared/http/read-json.ts";
 import { audit, requireAdmin } from "./admin-audit.ts";
 
 export const adminTenantRoutes = new Hono<EdgeEnv>()

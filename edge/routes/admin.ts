@@ -11,7 +11,7 @@ import { ApiError } from "../../shared/errors.ts";
 import { ModelManifestSchema } from "../../shared/manifest/model-manifest.ts";
 import type { EdgeEnv } from "../env.ts";
 import { audit, requireAdmin } from "./admin-audit.ts";
-import { readJson } from "../middleware/json-body.ts";
+import { readJson } from "../../shared/http/read-json.ts";
 
 export const adminRoutes = new Hono<EdgeEnv>()
   .put("/admin/blobs/:sha256", async (c) => {

@@ -12,7 +12,7 @@ import { ApiError } from "../../shared/errors.ts";
 import { type ChatRequest, ChatRequestSchema } from "../../shared/protocol/chat.ts";
 import { markBypass, withCache } from "../cache/with-cache.ts";
 import type { EdgeEnv } from "../env.ts";
-import { readJson } from "../middleware/json-body.ts";
+import { readJson } from "../../shared/http/read-json.ts";
 import { forwardToOrigins, originResponse } from "../router/forward.ts";
 
 export const chatRoutes = new Hono<EdgeEnv>().post("/v1/chat/completions", async (c) => {

@@ -12,7 +12,7 @@ import { checkTexts, embeddingSettings, embedTexts } from "../../shared/tasks/em
 import { withCache } from "../cache/with-cache.ts";
 import type { EdgeEnv } from "../env.ts";
 import { setInferenceHeaders } from "../inference-headers.ts";
-import { readJson } from "../middleware/json-body.ts";
+import { readJson } from "../../shared/http/read-json.ts";
 import { requireModel } from "../model-lookup.ts";
 
 export const embeddingsRoutes = new Hono<EdgeEnv>().post("/v1/embeddings", async (c) => {

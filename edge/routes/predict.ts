@@ -14,7 +14,7 @@ import { type PredictRequest, PredictRequestSchema, type PredictResponse } from 
 import { markBypass, withCache } from "../cache/with-cache.ts";
 import type { EdgeEnv } from "../env.ts";
 import { setInferenceHeaders } from "../inference-headers.ts";
-import { readJson } from "../middleware/json-body.ts";
+import { readJson } from "../../shared/http/read-json.ts";
 import { requireModel, visibleModel } from "../model-lookup.ts";
 import { forwardToOrigins, originResponse } from "../router/forward.ts";
 import type { OriginRouter } from "../router/router.ts";

@@ -10,7 +10,7 @@ import { ApiError } from "../../shared/errors.ts";
 import { SemverSchema } from "../../shared/manifest/model-manifest.ts";
 import type { EdgeEnv } from "../env.ts";
 import { requireScope } from "../middleware/authenticate.ts";
-import { readJson } from "../middleware/json-body.ts";
+import { readJson } from "../../shared/http/read-json.ts";
 
 const FaultSchema = z.object({ version: SemverSchema, error_rate: z.number().min(0).max(1) });
 

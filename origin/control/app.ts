@@ -14,7 +14,7 @@ import { z } from "zod";
 import { ApiError, errorResponse, toApiError } from "../../shared/errors.ts";
 import { ModelCommandSchema, PopIdSchema, PopReportSchema, RolloutRequestSchema } from "../../shared/sync/protocol.ts";
 import { parseOrThrow } from "../../shared/tasks/request-validation.ts";
-import { readJson } from "../http/read-json.ts";
+import { readJson } from "../../shared/http/read-json.ts";
 import { registryApp, type RegistryReadDeps } from "../registry/app.ts";
 import { type Authorizer, requireRole } from "./auth.ts";
 import type { Coordinator } from "./coordinator.ts";

@@ -11,7 +11,7 @@ import { PredictRequestSchema } from "../../shared/protocol/predict.ts";
 import type { Backend } from "../backends/backend.ts";
 import type { OriginDeps, OriginEnv } from "../deps.ts";
 import { withinDeadline } from "../http/request-context.ts";
-import { readJson } from "../http/read-json.ts";
+import { readJson } from "../../shared/http/read-json.ts";
 
 async function backendFor(deps: OriginDeps, model: string, can: "predict" | "chat"): Promise<Backend> {
   for (const backend of deps.backends) {
