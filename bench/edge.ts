@@ -78,9 +78,10 @@ function inProcess(runtime: OrtRuntime, models: BuiltModel[]) {
 
 function viaHttp(url: string) {
   return async (w: Workload): Promise<number> => {
+    // no-store: the same input again would be an exact cache hit, and this measures inference.
     const res = await fetch(`${url}/v1/predict`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", "cache-control": "no-store" },
       body: JSON.stringify(w.body),
     });
     if (!res.ok) {
@@ -184,7 +185,7 @@ export async function run(json: boolean): Promise<BenchResult> {
         "workerd = ort-web 1.30 WASM inside workerd (Miniflare), timed by the edge's server-timing (no HTTP);",
         "ort-web Node and native = the same predict() in-process; native = onnxruntime-node, 1 intra-op thread.",
         `Cold first = R2 get + sha256 check + session create + first run, on a fresh isolate (isolate start itself: median ${median(readies).toFixed(0)} ms).`,
-        `edge.peak_mb = ORT wasm heap of the isolate with all three models loaded and run (${health.wasm_heap_mb ?? "?"} MB; the heap only grows, so this is its peak).`,
+        `edge.peak_mb = ORT wasm heap of the isolate with all the default models loaded and run (${health.wasm_heap_mb ?? "?"} MB; the heap only grows, so this is its peak).`,
         `The whole workerd process peaked at ${peak?.toFixed(0) ?? "?"} MB RSS (workerd, Miniflare's helper workers, the compiled 14 MB wasm).`,
       ].join("\n"),
     };
