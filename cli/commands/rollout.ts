@@ -41,35 +41,39 @@ export const rolloutCommand = defineCommand({
   },
 });
 
-export const promoteCommand = defineCommand({
-  meta: { name: "promote", description: "Make a model's canary version its stable version everywhere" },
-  args: {
-    model: { type: "positional", description: "Model id", required: true },
-    server: serverArg,
-    token: tokenArg,
-    json: jsonArg,
-  },
-  async run({ args }) {
-    const client = controlClient(args);
-    const rollout = await asControlErrors(() => client.promote(args.model));
-    printResult(args.json, rollout, () => describeRollout(rollout));
-  },
-});
+/** A command that changes one model's desired state by name: promote, rollback. */
+function modelCommand(
+  name: string,
+  description: string,
+  change: (
+    client: ReturnType<typeof controlClient>,
+    model: string,
+  ) => ReturnType<ReturnType<typeof controlClient>["promote"]>,
+) {
+  return defineCommand({
+    meta: { name, description },
+    args: {
+      model: { type: "positional", description: "Model id", required: true },
+      server: serverArg,
+      token: tokenArg,
+      json: jsonArg,
+    },
+    async run({ args }) {
+      const client = controlClient(args);
+      const rollout = await asControlErrors(() => change(client, args.model));
+      printResult(args.json, rollout, () => describeRollout(rollout));
+    },
+  });
+}
 
-export const rollbackCommand = defineCommand({
-  meta: {
-    name: "rollback",
-    description: "End a model's canary, or go back to its previous stable version (a new, higher generation)",
-  },
-  args: {
-    model: { type: "positional", description: "Model id", required: true },
-    server: serverArg,
-    token: tokenArg,
-    json: jsonArg,
-  },
-  async run({ args }) {
-    const client = controlClient(args);
-    const rollout = await asControlErrors(() => client.rollback(args.model));
-    printResult(args.json, rollout, () => describeRollout(rollout));
-  },
-});
+export const promoteCommand = modelCommand(
+  "promote",
+  "Make a model's canary version its stable version everywhere",
+  (client, model) => client.promote(model),
+);
+
+export const rollbackCommand = modelCommand(
+  "rollback",
+  "End a model's canary, or go back to its previous stable version (a new, higher generation)",
+  (client, model) => client.rollback(model),
+);

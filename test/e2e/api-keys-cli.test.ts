@@ -1,25 +1,14 @@
 // `edgefleet keys create|list|revoke` against an edge in workerd with API keys on: the key it
 // prints opens /v1/*, the list shows it without its secret, and after revoke it is refused.
-import { execFile } from "node:child_process";
-import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEdge, startEdge } from "../../cli/local/edge-miniflare.ts";
+import { type CliResult, runCli } from "../support/run-cli.ts";
 
-const run = promisify(execFile);
 const TOKEN = "cli-admin-token";
 let edge: RunningEdge;
 
-async function edgefleet(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [join(process.cwd(), "cli/bin.mjs"), ...args], {
-      env: { ...process.env, NO_COLOR: "1", EDGEFLEET_EDGE_URL: edge.url, EDGEFLEET_ADMIN_TOKEN: TOKEN },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
+function edgefleet(...args: string[]): Promise<CliResult> {
+  return runCli(args, { env: { EDGEFLEET_EDGE_URL: edge.url, EDGEFLEET_ADMIN_TOKEN: TOKEN } });
 }
 
 beforeAll(async () => {

@@ -3,10 +3,8 @@
 // model (trusting the server's root on first use); run answers offline exactly like
 // /v1/predict; a v2 that changes one tensor arrives as a small download; rollback returns to
 // N-1; refused metadata is one line, exit 1, and names what keeps running.
-import { execFile } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultModelDraft } from "../../bench/lib/default-model-draft.ts";
 import { float32Weights, perturbTensor } from "../../bench/lib/onnx-perturb.ts";
@@ -21,14 +19,7 @@ import {
   type TestRegistry,
 } from "../support/registry-fixture.ts";
 import { tempDir } from "../support/temp-dir.ts";
-
-const run = promisify(execFile);
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { type CliResult, cliJson, runCli } from "../support/run-cli.ts";
 
 let keys: Keyring;
 let registry: TestRegistry;
@@ -36,24 +27,11 @@ let server: RegistryServer;
 let dir: string;
 let inputFile: string;
 
-async function edgefleet(...args: string[]): Promise<CliResult> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [join(process.cwd(), "cli/bin.mjs"), ...args], {
-      env: { ...process.env, NO_COLOR: "1" },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
+function edgefleet(...args: string[]): Promise<CliResult> {
+  return runCli(args);
 }
 
-function json<T>(r: CliResult): T {
-  if (r.code !== 0) {
-    throw new Error(`edgefleet exited ${r.code}: ${r.stderr}${r.stdout}`);
-  }
-  return JSON.parse(r.stdout) as T;
-}
+const json = cliJson;
 
 beforeAll(async () => {
   keys = await makeKeys();

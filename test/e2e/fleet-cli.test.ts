@@ -2,46 +2,25 @@
 // `edgefleet control serve` process on loopback. Publish with a recorded golden output,
 // rollout, canary, status (--json), promote, rollback (a higher generation back to the old
 // version), and one-line exit-2 errors for an unpublished version or nothing to roll back.
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ModelRollout, Status } from "../../shared/sync/protocol.ts";
 import { goldenInput, mlpVersions } from "../support/sync-fleet.ts";
 import { tempDir } from "../support/temp-dir.ts";
+import { type CliResult, cliJson, runCli } from "../support/run-cli.ts";
 
-const run = promisify(execFile);
 const TOKEN = "cli-operator";
 let cwd: string;
 let server: ChildProcess | undefined;
 let url: string;
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
+function edgefleet(...args: string[]): Promise<CliResult> {
+  return runCli(args, { cwd, env: { EDGEFLEET_CONTROL: url, EDGEFLEET_TOKEN: TOKEN } });
 }
 
-async function edgefleet(...args: string[]): Promise<CliResult> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [join(process.cwd(), "cli/bin.mjs"), ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: "1", EDGEFLEET_CONTROL: url, EDGEFLEET_TOKEN: TOKEN },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
-}
-
-function json<T>(r: CliResult): T {
-  if (r.code !== 0) {
-    throw new Error(`edgefleet exited ${r.code}: ${r.stderr}`);
-  }
-  return JSON.parse(r.stdout) as T;
-}
+const json = cliJson;
 
 beforeAll(async () => {
   cwd = await tempDir("cli-fleet");

@@ -2,43 +2,21 @@
 // real directory. Keys, publish (with --json), idempotent republish, one-line exit-2 errors
 // for the usual mistakes, models list/show/verify, a tampered chunk found by verify, and a
 // key rotation that verify follows.
-import { execFile } from "node:child_process";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { defaultModelSources } from "../../cli/models/default-models.ts";
 import { tempDir } from "../support/temp-dir.ts";
+import { type CliResult, cliJson, runCli } from "../support/run-cli.ts";
 
-const run = promisify(execFile);
 let cwd: string;
 let vadPath: string;
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
+function edgefleet(...args: string[]): Promise<CliResult> {
+  return runCli(args, { cwd });
 }
 
-async function edgefleet(...args: string[]): Promise<CliResult> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [join(process.cwd(), "cli/bin.mjs"), ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: "1" },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
-}
-
-function json<T>(r: CliResult): T {
-  if (r.code !== 0) {
-    throw new Error(`edgefleet exited ${r.code}: ${r.stderr}`);
-  }
-  return JSON.parse(r.stdout) as T;
-}
+const json = cliJson;
 
 beforeAll(async () => {
   cwd = await tempDir("cli-registry");

@@ -13,6 +13,7 @@ import { MemoryNamedStore } from "../../shared/storage/memory-named-store.ts";
 import { TufClient } from "../../shared/tuf/client.ts";
 import { TufError } from "../../shared/tuf/errors.ts";
 import { generateKey } from "../../shared/tuf/keys.ts";
+import { rawDraft } from "../support/raw-draft.ts";
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
   try {
@@ -40,21 +41,10 @@ describe("TUF client in workerd", () => {
       keyring,
     );
     const model = new Uint8Array(400_000).map((_, i) => (i * 2_654_435_761) >>> 24);
-    const draft = {
-      id: "edge-model",
-      task: "raw" as const,
-      files: [{ name: "m.onnx", role: "model" as const, bytes: model }],
-      io: {
-        inputs: [{ name: "x", dtype: "float32" as const, shape: [1] }],
-        outputs: [{ name: "y", dtype: "float32" as const, shape: [1] }],
-      },
-      runtime: { execution_providers: ["wasm" as const], max_input_elements: 10 },
-      settings: {},
-      metrics: {},
-    };
-    await publishModel({ ...draft, version: "1.0.0" }, { blobs, repository, keyring });
+    const draft = (version: string) => rawDraft("edge-model", version, "m.onnx", model);
+    await publishModel(draft("1.0.0"), { blobs, repository, keyring });
     const oldTimestamp = await metadata.get("timestamp.json");
-    await publishModel({ ...draft, version: "1.0.1" }, { blobs, repository, keyring });
+    await publishModel(draft("1.0.1"), { blobs, repository, keyring });
 
     const app = registryApp({ metadata, blobs });
     let tamper: ((path: string) => Response | undefined) | undefined;

@@ -14,6 +14,7 @@ import {
   serveRegistry,
   type TestRegistry,
 } from "../../support/registry-fixture.ts";
+import { rawDraft } from "../../support/raw-draft.ts";
 
 let registry: TestRegistry;
 let server: RegistryServer;
@@ -28,22 +29,11 @@ beforeAll(async () => {
   server = await serveRegistry(registry);
   // 1 MB of varied bytes: several content-defined chunks.
   model = new Uint8Array(1_000_000).map((_, i) => (i * 2_654_435_761) >>> 24);
-  const result = await publishModel(
-    {
-      id: "ranged",
-      version: "1.0.0",
-      task: "raw",
-      files: [{ name: "model.onnx", role: "model", bytes: model }],
-      io: {
-        inputs: [{ name: "x", dtype: "float32", shape: [1] }],
-        outputs: [{ name: "y", dtype: "float32", shape: [1] }],
-      },
-      runtime: { execution_providers: ["wasm"], max_input_elements: 10 },
-      settings: {},
-      metrics: {},
-    },
-    { blobs: registry.blobs, repository: registry.repository, keyring: allSigners(keys) },
-  );
+  const result = await publishModel(rawDraft("ranged", "1.0.0", "model.onnx", model), {
+    blobs: registry.blobs,
+    repository: registry.repository,
+    keyring: allSigners(keys),
+  });
   manifestSha = result.manifestSha256;
   modelSha = await sha256Hex(model);
   const first = result.manifest.files[0]?.chunks?.[0];

@@ -15,6 +15,7 @@ import { MemoryNamedStore } from "../../../shared/storage/memory-named-store.ts"
 import { TufClient } from "../../../shared/tuf/client.ts";
 import { allSigners, makeKeys } from "../../support/registry-fixture.ts";
 import { tempDir } from "../../support/temp-dir.ts";
+import { rawDraft } from "../../support/raw-draft.ts";
 
 let server: S3rver;
 let at: S3Location;
@@ -82,22 +83,11 @@ describe("a registry in S3", () => {
       allSigners(keys),
     );
     const model = new Uint8Array(300_000).map((_, i) => (i * 7919) % 251);
-    const result = await publishModel(
-      {
-        id: "tiny",
-        version: "1.0.0",
-        task: "raw",
-        files: [{ name: "tiny.onnx", role: "model", bytes: model }],
-        io: {
-          inputs: [{ name: "x", dtype: "float32", shape: [1] }],
-          outputs: [{ name: "y", dtype: "float32", shape: [1] }],
-        },
-        runtime: { execution_providers: ["wasm"], max_input_elements: 10 },
-        settings: {},
-        metrics: {},
-      },
-      { blobs, repository, keyring: allSigners(keys) },
-    );
+    const result = await publishModel(rawDraft("tiny", "1.0.0", "tiny.onnx", model), {
+      blobs,
+      repository,
+      keyring: allSigners(keys),
+    });
     expect(result.status).toBe("published");
 
     const app = registryApp({ metadata, blobs });

@@ -15,6 +15,7 @@ import { signMetadata } from "../../../shared/tuf/sign.ts";
 import { assertSafeTargetPath } from "../../../shared/tuf/target-path.ts";
 import { parseEnvelope, parseSigned } from "../../../shared/tuf/verify.ts";
 import { allSigners, makeKeys } from "../../support/registry-fixture.ts";
+import { rawDraft } from "../../support/raw-draft.ts";
 
 async function codeOf(p: Promise<unknown> | (() => unknown)): Promise<string> {
   try {
@@ -39,19 +40,7 @@ async function setup(rootLifetime?: number) {
     keyring,
   );
   const model = new Uint8Array(200_000).map((_, i) => (i * 40_503) >>> 8);
-  const draft = {
-    id: "m",
-    version: "1.0.0",
-    task: "raw" as const,
-    files: [{ name: "m.onnx", role: "model" as const, bytes: model }],
-    io: {
-      inputs: [{ name: "x", dtype: "float32" as const, shape: [1] }],
-      outputs: [{ name: "y", dtype: "float32" as const, shape: [1] }],
-    },
-    runtime: { execution_providers: ["wasm" as const], max_input_elements: 10 },
-    settings: {},
-    metrics: {},
-  };
+  const draft = rawDraft("m", "1.0.0", "m.onnx", model);
   const published = await publishModel(draft, { blobs, repository, keyring });
   const app = registryApp({ metadata, blobs });
   let tamper: ((path: string) => Response | undefined) | undefined;
