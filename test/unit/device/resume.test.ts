@@ -14,6 +14,7 @@ import { type FaultyServer, faultyServer } from "../../support/faulty-server.ts"
 import { type Keyring, makeKeys, makeRegistry, type TestRegistry } from "../../support/registry-fixture.ts";
 import { tempDir } from "../../support/temp-dir.ts";
 import { editWeights, expectedOutput, seededWeights, tinyModel } from "../../support/tiny-model.ts";
+import { seededRandom } from "../../../bench/lib/synthetic-vectors.ts";
 
 const FILE = /^\/targets\/.*\/files\//;
 const MAX_CHUNK = 256 * 1024;
@@ -29,17 +30,10 @@ let y2: number;
 /** Where each chunk of v2 starts in the file. */
 const v2Offsets = new Map<string, number>();
 
-/** A small deterministic PRNG, so a failing offset can be replayed. */
+/** A small deterministic PRNG in [0, 1), so a failing offset can be replayed. */
 function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 32;
-  };
+  const next = seededRandom(seed);
+  return () => next() + 0.5;
 }
 
 function sha256(bytes: Uint8Array): string {
