@@ -16,6 +16,7 @@ import { adminRoutes } from "./routes/admin.ts";
 import { adminKeyRoutes } from "./routes/admin-keys.ts";
 import { adminTenantRoutes } from "./routes/admin-tenants.ts";
 import { embeddingsRoutes } from "./routes/embeddings.ts";
+import { feedbackRoutes } from "./routes/feedback.ts";
 import { chatRoutes } from "./routes/chat.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { modelRoutes } from "./routes/models.ts";
@@ -41,6 +42,7 @@ export function createEdgeApp(deps: EdgeDeps): Hono<EdgeEnv> {
   app.route("/", predictRoutes);
   app.route("/", embeddingsRoutes);
   app.route("/", chatRoutes);
+  app.route("/", feedbackRoutes);
   app.route("/", adminRoutes);
   app.route("/", syncRoutes);
   app.route("/", adminKeyRoutes);

@@ -19,6 +19,7 @@ import type { OriginRouter } from "./router/router.ts";
 import type { HealthRecorder } from "../shared/sync/health.ts";
 import type { RoundResult } from "../shared/sync/agent.ts";
 import type { FaultInjector } from "./faults.ts";
+import type { FeedbackSink } from "./feedback/feedback-sink.ts";
 
 /** The catalog as the operator's admin API changes it. */
 export interface WritableModelCatalog extends ModelCatalog {
@@ -74,6 +75,8 @@ export interface EdgeDeps {
   sync?: { runOnce(waitMs?: number): Promise<RoundResult> };
   /** Operator-injected faults (`PUT /admin/faults/:model`); absent turns the route off. */
   faults?: FaultInjector;
+  /** Consumers of `POST /v1/feedback` (outcome monitoring, the learning cache); none: every feedback is a 404. */
+  feedbackSinks?: FeedbackSink[];
 }
 
 export const DEFAULT_LIMITS: EdgeLimits = { maxBodyBytes: 8 * 2 ** 20, maxBlobBytes: 64 * 2 ** 20 };
