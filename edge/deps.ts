@@ -17,6 +17,7 @@ import type { BucketLimits } from "./auth/token-bucket.ts";
 import type { EdgeCache } from "./cache/cache-settings.ts";
 import type { OriginRouter } from "./router/router.ts";
 import type { HealthRecorder } from "../shared/sync/health.ts";
+import type { SketchRecorder } from "../shared/monitoring/recorder.ts";
 import type { RoundResult } from "../shared/sync/agent.ts";
 import type { FaultInjector } from "./faults.ts";
 import type { FeedbackSink } from "./feedback/feedback-sink.ts";
@@ -71,6 +72,8 @@ export interface EdgeDeps {
   router?: OriginRouter;
   /** Per model version requests, errors and latency, which the sync agent reports for the health gate. */
   health?: HealthRecorder;
+  /** Drift sketches of live traffic per model version and window, shipped with sync reports. */
+  sketches?: SketchRecorder;
   /** The sync agent (`POST /admin/sync` runs one round); absent when no control plane is configured. */
   sync?: { runOnce(waitMs?: number): Promise<RoundResult> };
   /** Operator-injected faults (`PUT /admin/faults/:model`); absent turns the route off. */

@@ -99,6 +99,7 @@ async function answerLocally(
     faults?.check(manifest);
     result = await predict(engine, manifest, body.input, body.parameters);
     health?.record(manifest.id, manifest.version, true, performance.now() - started);
+    c.get("deps").sketches?.record(manifest, body.input, result.output);
   } catch (error) {
     // A client's bad input is not the version's fault; everything else counts against it.
     if (!(ApiError.is(error) && error.status < 500)) {

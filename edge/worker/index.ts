@@ -21,6 +21,7 @@ import type { SemanticCacheDO } from "./semantic-cache-do.ts";
 import { DEFAULT_CACHE_SETTINGS } from "../cache/cache-settings.ts";
 import { type OriginBindings, routerFromBindings } from "./origin-router.ts";
 import { HealthRecorder } from "../../shared/sync/health.ts";
+import { SketchRecorder } from "../../shared/monitoring/recorder.ts";
 import { FaultInjector } from "../faults.ts";
 import { workerSync } from "./worker-sync.ts";
 
@@ -61,6 +62,8 @@ export interface Env extends OriginBindings {
   CONTROL_TOKEN?: string;
   /** How long a new version must serve without errors before the old session is released. */
   SYNC_GRACE_MS?: string;
+  /** Length of a drift-sketch window (ms); one sketch per model version per window. */
+  MONITORING_WINDOW_MS?: string;
   /** "on" enables `PUT /admin/faults/:model` (chaos drills; never in production). */
   FAULTS?: string;
 }
@@ -81,6 +84,7 @@ function build(env: Env): Hono<EdgeEnv> {
     log,
   });
   const health = new HealthRecorder();
+  const sketches = new SketchRecorder({ windowMs: numberOr(env.MONITORING_WINDOW_MS, 60_000) });
   sync =
     env.CONTROL_URL && env.TRUSTED_ROOT
       ? workerSync({
@@ -93,6 +97,7 @@ function build(env: Env): Hono<EdgeEnv> {
           engine,
           catalog,
           health,
+          sketches,
           stub,
           log,
         })
@@ -104,6 +109,7 @@ function build(env: Env): Hono<EdgeEnv> {
     catalog,
     engine,
     health,
+    sketches,
     ...(sync ? { sync } : {}),
     ...(env.FAULTS === "on" ? { faults: new FaultInjector() } : {}),
     limits: { ...DEFAULT_LIMITS, maxBodyBytes: numberOr(env.MAX_BODY_BYTES, DEFAULT_LIMITS.maxBodyBytes) },

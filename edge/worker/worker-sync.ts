@@ -17,6 +17,7 @@ import { AgentStateSchema } from "../../shared/sync/agent-state.ts";
 import { ControlClient } from "../../shared/sync/control-client.ts";
 import { EngineWarmer } from "../../shared/sync/engine-warmer.ts";
 import type { HealthRecorder } from "../../shared/sync/health.ts";
+import type { SketchRecorder } from "../../shared/monitoring/recorder.ts";
 import { RegistrySource } from "../../shared/sync/registry-source.ts";
 import { TufClient } from "../../shared/tuf/client.ts";
 import type { WritableModelCatalog } from "../deps.ts";
@@ -32,6 +33,7 @@ export interface WorkerSyncOptions {
   engine: ModelEngine;
   catalog: WritableModelCatalog;
   health: HealthRecorder;
+  sketches?: SketchRecorder;
   stub: () => DurableObjectStub<ModelCatalogDO>;
   log: Logger;
 }
@@ -70,6 +72,7 @@ export function workerSync(o: WorkerSyncOptions): { runOnce(waitMs?: number): Pr
       warmer: new EngineWarmer(o.engine),
       catalog: o.catalog,
       health: o.health,
+      ...(o.sketches ? { sketches: o.sketches } : {}),
       state: new DoAgentState(o.stub),
       graceMs: o.graceMs,
       log: o.log,

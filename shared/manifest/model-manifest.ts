@@ -7,6 +7,7 @@
 import semverValid from "semver/functions/valid";
 import { z } from "zod";
 import { ModelIoSchema } from "./tensor-spec.ts";
+import { ModelMonitoringSchema } from "../monitoring/monitoring-settings.ts";
 
 /** Model ids appear in URLs, storage keys and cache keys: a small safe alphabet. */
 export const ModelIdSchema = z
@@ -106,6 +107,11 @@ export const ModelManifestSchema = z
         tolerance: z.number().nonnegative().max(1).default(1e-3),
       })
       .optional(),
+    /**
+     * Drift monitoring: the reference profile computed at publish (signed with this manifest) and
+     * the drift threshold; edges sketch live traffic against it (docs/monitoring.md).
+     */
+    monitoring: ModelMonitoringSchema.optional(),
     /**
      * Tenants this model is private to. Absent: every tenant may use it. Present: the edge serves it
      * only to these tenants and answers 404 to others, so its existence is not revealed.

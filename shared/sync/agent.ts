@@ -14,6 +14,7 @@ import { silentLogger } from "../log.ts";
 import type { ModelManifest } from "../manifest/model-manifest.ts";
 import { desiredVersion } from "./cohort.ts";
 import type { HealthRecorder } from "./health.ts";
+import type { SketchRecorder } from "../monitoring/recorder.ts";
 import type { Feed, ModelReport, ModelRollout, PopReport } from "./protocol.ts";
 
 export interface ControlApi {
@@ -63,6 +64,8 @@ export interface SyncAgentOptions {
   warmer: Warmer;
   catalog: ServedCatalog;
   health: HealthRecorder;
+  /** Drift sketches of live traffic, drained into each report (docs/monitoring.md). */
+  sketches?: SketchRecorder;
   state: AgentStateStore;
   /** How long a new version must serve without errors before the old session is released. */
   graceMs?: number;
@@ -79,7 +82,8 @@ export interface RoundResult {
 
 export class SyncAgent {
   readonly pop: string;
-  private readonly o: Required<Omit<SyncAgentOptions, "log">> & { log: Logger };
+  private readonly o: Required<Omit<SyncAgentOptions, "log" | "sketches">> &
+    Pick<SyncAgentOptions, "sketches"> & { log: Logger };
   private running: Promise<RoundResult> | undefined;
 
   constructor(options: SyncAgentOptions) {
@@ -200,6 +204,13 @@ export class SyncAgent {
       pop: this.pop,
       seq: state.seq,
       models: Object.values(state.models).map((m) => ({ ...m, health: this.o.health.of(m.model) })),
+      ...this.sketchesField(),
     };
+  }
+
+  /** Closed windows only: an open window would be reported twice, half in each report. */
+  private sketchesField(): Pick<PopReport, "sketches"> {
+    const sketches = this.o.sketches?.drain() ?? [];
+    return sketches.length > 0 ? { sketches: sketches.slice(0, 1000) } : {};
   }
 }

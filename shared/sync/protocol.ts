@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { ModelIdSchema, SemverSchema } from "../manifest/model-manifest.ts";
+import { SketchReportSchema } from "../monitoring/sketch.ts";
 
 export const ChannelSchema = z.enum(["stable", "canary"]);
 export type Channel = z.infer<typeof ChannelSchema>;
@@ -63,6 +64,8 @@ export const PopReportSchema = z.object({
   pop: PopIdSchema,
   seq: z.number().int().nonnegative(),
   models: z.array(ModelReportSchema).max(1000),
+  /** Drift sketches per model version and window since the last report (docs/monitoring.md). */
+  sketches: z.array(SketchReportSchema).max(1000).optional(),
 });
 export type PopReport = z.infer<typeof PopReportSchema>;
 

@@ -1,0 +1,61 @@
+/**
+ * @module
+ * Turns one answered request (its predict input and output) into the monitoring observations of
+ * its task, the same at publish (reference set) and at the edge (live traffic). Text statistics
+ * that need the model's tokenizer (`text.tokens`, `text.unk_rate`) come from callers that hold it
+ * (publish); the edge's hook records what the request and answer carry, and drift skips a
+ * statistic a sketch has no values for.
+ */
+import type { Task } from "../manifest/model-manifest.ts";
+import type { Observation, ReferenceProfile } from "./profile.ts";
+import { classObservation, embeddingObservation, ocrObservation, vadObservation } from "./profile.ts";
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function numbers(value: unknown): number[] {
+  return Array.isArray(value) ? value.filter((v): v is number => typeof v === "number") : [];
+}
+
+function texts(input: unknown): string[] {
+  const t = record(input)["text"];
+  if (typeof t === "string") {
+    return [t];
+  }
+  return Array.isArray(t) ? t.filter((x): x is string => typeof x === "string") : [];
+}
+
+/** One observation per text (embeddings) or per request (other tasks); [] for raw tensors. */
+export function observationsOf(task: Task, input: unknown, output: unknown, profile?: ReferenceProfile): Observation[] {
+  const out = record(output);
+  switch (task) {
+    case "embeddings": {
+      const vectors = Array.isArray(out["embeddings"]) ? out["embeddings"].map(numbers) : [];
+      return texts(input).map((text, i) => {
+        const v = vectors[i];
+        const base: Observation = { "text.chars": text.length };
+        return profile?.embedding && v ? { ...base, ...embeddingObservation(v, profile.embedding) } : base;
+      });
+    }
+    case "text-classification": {
+      const labels = Array.isArray(out["labels"]) ? out["labels"].map(record) : [];
+      const top = labels.toSorted((a, b) => Number(b["score"] ?? 0) - Number(a["score"] ?? 0))[0];
+      const index = typeof top?.["index"] === "number" ? top["index"] : 0;
+      const text = texts(input)[0] ?? "";
+      return [{ "text.chars": text.length, ...classObservation(index, Number(top?.["score"] ?? 0)) }];
+    }
+    case "vad":
+      return [vadObservation(numbers(out["probabilities"]))];
+    case "ocr-detection": {
+      const boxes = Array.isArray(out["boxes"]) ? out["boxes"].map(record) : [];
+      return [ocrObservation(boxes.map((b) => Number(b["score"] ?? b["confidence"] ?? 0)))];
+    }
+    case "ocr-recognition": {
+      const conf = out["confidence"];
+      return typeof conf === "number" ? [{ "ocr.confidence": conf }] : [];
+    }
+    case "raw":
+      return [];
+  }
+}
