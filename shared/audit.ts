@@ -19,6 +19,7 @@ export const AUDIT_ACTIONS = [
   "rollout",
   "promote",
   "rollback",
+  "drift.alert",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

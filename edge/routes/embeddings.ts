@@ -55,6 +55,7 @@ export const embeddingsRoutes = new Hono<EdgeEnv>().post("/v1/embeddings", async
       const { result, loaded } = await withModel(engine, manifest, (ctx) =>
         embedTexts(checkTexts(texts, settings, "input"), ctx, "reject"),
       );
+      c.get("deps").sketches?.record(manifest, { text: texts }, { embeddings: result.embeddings });
       setInferenceHeaders(c, manifest, "bypass", loaded.provider);
       c.header("server-timing", `infer;dur=${(performance.now() - started).toFixed(3)}`);
       const response: EmbeddingsResponse = {

@@ -18,6 +18,7 @@ import { readJson } from "../../shared/http/read-json.ts";
 import { registryApp, type RegistryReadDeps } from "../registry/app.ts";
 import { type Authorizer, requireRole } from "./auth.ts";
 import type { Coordinator } from "./coordinator.ts";
+import type { DriftService } from "./monitoring/drift-service.ts";
 
 export interface ControlDeps {
   coordinator: Coordinator;
@@ -25,6 +26,8 @@ export interface ControlDeps {
   authorize: Authorizer;
   /** Longest long poll a client may ask for. */
   maxWaitMs?: number;
+  /** Drift monitoring: alerts join the SSE change feed as `drift_alert` events. */
+  drift?: DriftService;
 }
 
 const FeedQuerySchema = z.object({
@@ -61,6 +64,11 @@ export function controlApp(deps: ControlDeps): Hono {
         pending.push(JSON.stringify(rollout));
         wake?.();
       });
+      const alerts: string[] = [];
+      const unsubscribeDrift = deps.drift?.subscribe((alert) => {
+        alerts.push(JSON.stringify(alert));
+        wake?.();
+      });
       stream.onAbort(() => {
         conn.closed = true;
         wake?.();
@@ -71,13 +79,16 @@ export function controlApp(deps: ControlDeps): Hono {
         await stream.writeSSE({ id: String(rollout.seq), event: "rollout", data: JSON.stringify(rollout) });
       }
       while (!conn.closed) {
+        for (const alert of alerts.splice(0)) {
+          await stream.writeSSE({ event: "drift_alert", data: alert });
+        }
         const data = pending.shift();
         if (data === undefined) {
           await new Promise<void>((resolve) => {
             wake = resolve;
             setTimeout(resolve, 15_000);
           });
-          if (pending.length === 0 && !conn.closed) {
+          if (pending.length === 0 && alerts.length === 0 && !conn.closed) {
             await stream.writeSSE({ event: "ping", data: "" });
           }
           continue;
@@ -88,6 +99,7 @@ export function controlApp(deps: ControlDeps): Hono {
         }
       }
       unsubscribe();
+      unsubscribeDrift?.();
     });
   });
 

@@ -19,6 +19,7 @@ import {
   type Status,
 } from "../../shared/sync/protocol.ts";
 import type { ControlState, ControlStore } from "./store.ts";
+import type { DriftService } from "./monitoring/drift-service.ts";
 
 export interface CoordinatorOptions {
   store: ControlStore;
@@ -26,6 +27,8 @@ export interface CoordinatorOptions {
   versionExists: (model: string, version: string) => Promise<boolean>;
   gate?: Partial<Gate>;
   now?: () => number;
+  /** Drift monitoring of the reports' sketches; a canary drifting past its threshold breaches the gate. */
+  drift?: DriftService;
 }
 
 const DEFAULT_CANARY_PERCENT = 10;
@@ -92,6 +95,7 @@ export class Coordinator {
 
   /** A PoP's report: stored for `status`, then checked against the gate. */
   async report(report: PopReport): Promise<void> {
+    await this.o.drift?.ingest(report);
     await this.change((s) => {
       s.pops[report.pop] = { seen_at: this.now(), report };
       return this.gateBreach(s, report);
@@ -198,6 +202,10 @@ export class Coordinator {
         continue;
       }
       const h = m.health.find((x) => x.version === canary.version);
+      const drifted = this.o.drift?.breach(m.model, canary.version);
+      if (drifted) {
+        return this.rollbackIn(s, m.model, "auto-rollback", `${canary.version}: ${drifted}`);
+      }
       if (!h || h.requests < s.gate.min_requests) {
         continue;
       }

@@ -16,6 +16,10 @@ import { type Authorizer, tokenAuthorizer } from "./auth.ts";
 import { Coordinator } from "./coordinator.ts";
 import { NamedControlStore } from "./named-control-store.ts";
 import { published } from "./published.ts";
+import { createAuditor } from "../../shared/audit.ts";
+import { jsonLogger } from "../../shared/log.ts";
+import { DriftService } from "./monitoring/drift-service.ts";
+import { registryProfiles } from "./monitoring/registry-profiles.ts";
 
 export interface ControlPlaneOptions {
   /** The registry directory (`metadata/` and the chunk store). */
@@ -30,24 +34,37 @@ export interface ControlPlaneOptions {
   /** Replaces the token check (scoped API keys). */
   authorize?: Authorizer;
   gate?: Partial<Gate>;
+  /** Drift alerts are also POSTed here, HMAC-signed with the secret (docs/monitoring.md). */
+  driftWebhook?: { url: string; secret: string; attempts?: number; backoffMs?: number };
 }
 
 export interface RunningControlPlane {
   url: string;
   coordinator: Coordinator;
+  drift: DriftService;
   close(): Promise<void>;
 }
 
 export async function startControlPlane(options: ControlPlaneOptions): Promise<RunningControlPlane> {
   const metadata = new FsNamedStore(join(options.registryDir, "metadata"));
+  const blobs = new FsBlobStore(options.registryDir);
+  const log = jsonLogger({ service: "control" });
+  const drift = new DriftService({
+    profiles: registryProfiles(metadata, blobs),
+    log,
+    auditor: createAuditor(log),
+    ...(options.driftWebhook ? { webhook: options.driftWebhook } : {}),
+  });
   const coordinator = new Coordinator({
+    drift,
     store: new NamedControlStore(new FsNamedStore(options.stateDir ?? join(options.registryDir, "control"))),
     versionExists: published(metadata),
     ...(options.gate ? { gate: options.gate } : {}),
   });
   const app = controlApp({
     coordinator,
-    registry: { metadata, blobs: new FsBlobStore(options.registryDir) },
+    registry: { metadata, blobs },
+    drift,
     authorize:
       options.authorize ??
       tokenAuthorizer({ operator: options.operatorToken, ...(options.edgeToken ? { edge: options.edgeToken } : {}) }),
@@ -61,6 +78,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   return {
     url,
     coordinator,
+    drift,
     close: () =>
       new Promise<void>((resolve) => {
         // Open SSE streams and long polls would hold `close` forever.

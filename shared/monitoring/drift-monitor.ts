@@ -38,7 +38,7 @@ export class DriftMonitor {
   readonly history: DriftPoint[] = [];
 
   private readonly profile: ReferenceProfile;
-  private readonly threshold: DriftThreshold;
+  readonly threshold: DriftThreshold;
   private readonly windows: number;
 
   constructor(profile: ReferenceProfile, threshold: DriftThreshold, windows = 3) {

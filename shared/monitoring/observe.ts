@@ -14,7 +14,10 @@ function record(value: unknown): Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-function numbers(value: unknown): number[] {
+function numbers(value: unknown): ArrayLike<number> {
+  if (value instanceof Float32Array) {
+    return value; // the embeddings route hands its vectors over without a copy
+  }
   return Array.isArray(value) ? value.filter((v): v is number => typeof v === "number") : [];
 }
 
@@ -46,7 +49,7 @@ export function observationsOf(task: Task, input: unknown, output: unknown, prof
       return [{ "text.chars": text.length, ...classObservation(index, Number(top?.["score"] ?? 0)) }];
     }
     case "vad":
-      return [vadObservation(numbers(out["probabilities"]))];
+      return [vadObservation(Array.from(numbers(out["probabilities"])))];
     case "ocr-detection": {
       const boxes = Array.isArray(out["boxes"]) ? out["boxes"].map(record) : [];
       return [ocrObservation(boxes.map((b) => Number(b["score"] ?? b["confidence"] ?? 0)))];
