@@ -107,7 +107,11 @@ describe.skipIf(!hasCacheDevData())("drift alerts: report → control plane → 
       headers: { authorization: `Bearer ${EDGE}` },
       signal: abort.signal,
     });
-    const reader = (stream.body ?? new ReadableStream<Uint8Array>()).pipeThrough(new TextDecoderStream()).getReader();
+    const body = stream.body;
+    if (!body) {
+      throw new Error("the stream has no body");
+    }
+    const reader = body.pipeThrough(new TextDecoderStream()).getReader();
 
     // 8 windows of 50 held-out captions: judged from the 4th on (200 requests), none alerts.
     for (let w = 0; w < 8; w++) {
