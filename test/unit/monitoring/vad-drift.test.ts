@@ -30,7 +30,7 @@ const THRESHOLD = { alert_at: 0.25, min_samples: 120 };
 describe("VAD drift: speech → noise with the real Silero", () => {
   const random = seededRandom(7);
   const uniform = () => random() + 0.5;
-  let speech = new Float32Array();
+  let speech: Float32Array = new Float32Array();
   let engine: ModelEngine;
   let manifest: ModelManifest;
   let profile: ReferenceProfile;
