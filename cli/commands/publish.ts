@@ -68,6 +68,16 @@ export const publishCommand = defineCommand({
       description:
         "A JSON file with a predict input: its output on onnxruntime-node is recorded, and edges check it before cutover",
     },
+    reference: {
+      type: "string",
+      description:
+        "Drift reference set: a JSON array (or JSON Lines) of predict inputs, profiled on onnxruntime-node and signed with the manifest",
+    },
+    "drift-threshold": {
+      type: "string",
+      description: "Combined drift score (max PSI) that raises an alert",
+      default: "0.25",
+    },
     registry: registryArg,
     keys: keysArg,
     "timestamp-expires": timestampArg,
@@ -123,6 +133,16 @@ export const publishCommand = defineCommand({
       // Loaded on demand: onnxruntime-node is needed only to record a golden output.
       const { recordGolden } = await import("../registry/golden.ts");
       draft.golden = await recordGolden(draft, input);
+    }
+    if (args.reference !== undefined) {
+      const referencePath = args.reference;
+      const alertAt = Number(args["drift-threshold"]);
+      if (!Number.isFinite(alertAt) || alertAt <= 0) {
+        throw new UserError("--drift-threshold must be a positive number such as 0.25");
+      }
+      const text = await asUserErrors(() => readFile(referencePath, "utf8"));
+      const { parseReferenceInputs, recordReferenceProfile } = await import("../registry/reference-profile.ts");
+      draft.monitoring = await recordReferenceProfile(draft, parseReferenceInputs(text), alertAt);
     }
     const bar = publishProgressBar(!args.json);
     const result = await withWriteLock(args.registry, () =>

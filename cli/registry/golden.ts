@@ -6,7 +6,7 @@
  */
 import { ModelEngine } from "../../shared/engine/model-engine.ts";
 import { predict } from "../../shared/engine/predict.ts";
-import { ModelManifestSchema } from "../../shared/manifest/model-manifest.ts";
+import { type ModelManifest, ModelManifestSchema } from "../../shared/manifest/model-manifest.ts";
 import { sha256Hex } from "../../shared/crypto/sha256.ts";
 import type { ModelDraft } from "../../shared/registry/publish.ts";
 import { MemoryBlobStore } from "../../shared/storage/memory-blob-store.ts";
@@ -18,7 +18,8 @@ export interface Golden {
   tolerance: number;
 }
 
-export async function recordGolden(draft: ModelDraft, input: unknown, tolerance = 1e-3): Promise<Golden> {
+/** The draft as a manifest with its files in memory, and an onnxruntime-node engine to run it. */
+export async function draftEngine(draft: ModelDraft): Promise<{ engine: ModelEngine; manifest: ModelManifest }> {
   const blobs = new MemoryBlobStore();
   const files = await Promise.all(
     draft.files.map(async (f) => {
@@ -29,6 +30,11 @@ export async function recordGolden(draft: ModelDraft, input: unknown, tolerance 
   );
   const manifest = ModelManifestSchema.parse({ ...draft, schema: "edgefleet.model/v1", files });
   const engine = new ModelEngine({ runtime: ortNodeRuntime({ threads: 1 }), blobs, budgetBytes: 2 ** 31 });
+  return { engine, manifest };
+}
+
+export async function recordGolden(draft: ModelDraft, input: unknown, tolerance = 1e-3): Promise<Golden> {
+  const { engine, manifest } = await draftEngine(draft);
   const result = await predict(engine, manifest, input, {});
   return { input, output: result.output, tolerance };
 }
