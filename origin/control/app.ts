@@ -19,6 +19,7 @@ import { registryApp, type RegistryReadDeps } from "../registry/app.ts";
 import { type Authorizer, requireRole } from "./auth.ts";
 import type { Coordinator } from "./coordinator.ts";
 import type { DriftService } from "./monitoring/drift-service.ts";
+import { monitoringPage } from "./monitoring/monitoring-page.ts";
 
 export interface ControlDeps {
   coordinator: Coordinator;
@@ -118,6 +119,9 @@ export function controlApp(deps: ControlDeps): Hono {
     c.json(await coordinator.rollback((await readJson(c, ModelCommandSchema)).model)),
   );
   app.get("/v1/status", operator, async (c) => c.json(await coordinator.status()));
+  app.get("/monitoring", operator, (c) =>
+    c.html(monitoringPage({ history: deps.drift?.history() ?? [], alerts: deps.drift?.alerts ?? [] })),
+  );
 
   app.onError((error) => errorResponse(toApiError(error)));
   app.notFound((c) => errorResponse(new ApiError(404, "not_found", `No route for ${c.req.method} ${c.req.path}.`)));

@@ -12,6 +12,9 @@ import type { ReferenceProfile } from "./profile.ts";
 import type { SketchReport } from "./sketch.ts";
 import { mergeReports } from "./sketch.ts";
 
+/** Points kept for the monitoring page (per version, all scopes together). */
+const MAX_HISTORY = 2000;
+
 export interface DriftAlert {
   type: "drift_alert";
   model: string;
@@ -86,6 +89,9 @@ export class DriftMonitor {
   private judge(scope: string, report: SketchReport, now: number): DriftAlert | undefined {
     const d = this.score(scope);
     this.history.push({ scope, window_start: report.window_start, score: d.score, requests: d.samples });
+    if (this.history.length > MAX_HISTORY) {
+      this.history.splice(0, this.history.length - MAX_HISTORY);
+    }
     if (d.score === null || d.worst === null) {
       return undefined;
     }

@@ -148,6 +148,19 @@ describe.skipIf(!hasCacheDevData())("drift alerts: report → control plane → 
     expect(news.some((r) => hooks.some((h) => h.body.includes(r.text)))).toBe(false);
   });
 
+  it("the /monitoring page charts drift per scope and lists the alerts", async () => {
+    const res = await fetch(`${control.url}/monitoring`, { headers: { authorization: `Bearer ${OPERATOR}` } });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain("use-lite@1.0.0 — pop-1");
+    expect(html).toContain("use-lite@1.0.0 — fleet");
+    expect(html.match(/<svg /g)?.length).toBe(2);
+    expect(html).toContain("embedding.cos_centroid");
+    const anonymous = await fetch(`${control.url}/monitoring`);
+    await anonymous.body?.cancel();
+    expect(anonymous.status).toBe(401);
+  });
+
   it("drift breaches the rollout gate for the drifted version", () => {
     expect(control.drift.breach("use-lite", "1.0.0")).toMatch(/^drift \d/);
     expect(control.drift.breach("use-lite", "9.9.9")).toBeUndefined();

@@ -70,10 +70,15 @@ export class DriftService {
   }
 
   /** Drift over time per version and scope, for the monitoring page. */
-  history(): { model: string; version: string; points: DriftPoint[] }[] {
+  history(): { model: string; version: string; threshold: number; points: DriftPoint[] }[] {
     return [...this.monitors].map(([key, m]) => {
       const at = key.lastIndexOf("@");
-      return { model: key.slice(0, at), version: key.slice(at + 1), points: m.history };
+      return {
+        model: key.slice(0, at),
+        version: key.slice(at + 1),
+        threshold: m.threshold.alert_at,
+        points: m.history,
+      };
     });
   }
 
