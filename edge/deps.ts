@@ -18,6 +18,7 @@ import type { EdgeCache } from "./cache/cache-settings.ts";
 import type { OriginRouter } from "./router/router.ts";
 import type { HealthRecorder } from "../shared/sync/health.ts";
 import type { SketchRecorder } from "../shared/monitoring/recorder.ts";
+import type { OutcomeSink } from "./monitoring/outcome-sink.ts";
 import type { RoundResult } from "../shared/sync/agent.ts";
 import type { FaultInjector } from "./faults.ts";
 import type { FeedbackSink } from "./feedback/feedback-sink.ts";
@@ -74,6 +75,8 @@ export interface EdgeDeps {
   health?: HealthRecorder;
   /** Drift sketches of live traffic per model version and window, shipped with sync reports. */
   sketches?: SketchRecorder;
+  /** Remembers answers for outcome feedback (the `outcomes` sink, also listed in feedbackSinks). */
+  outcomes?: OutcomeSink;
   /** The sync agent (`POST /admin/sync` runs one round); absent when no control plane is configured. */
   sync?: { runOnce(waitMs?: number): Promise<RoundResult> };
   /** Operator-injected faults (`PUT /admin/faults/:model`); absent turns the route off. */

@@ -17,6 +17,7 @@ import { setInferenceHeaders } from "../inference-headers.ts";
 import { readJson } from "../../shared/http/read-json.ts";
 import { requireModel, visibleModel } from "../model-lookup.ts";
 import { forwardToOrigins, originResponse } from "../router/forward.ts";
+import { rememberAnswer } from "../monitoring/remember-answer.ts";
 import type { OriginRouter } from "../router/router.ts";
 
 export const predictRoutes = new Hono<EdgeEnv>().post("/v1/predict", async (c) => {
@@ -100,6 +101,7 @@ async function answerLocally(
     result = await predict(engine, manifest, body.input, body.parameters);
     health?.record(manifest.id, manifest.version, true, performance.now() - started);
     c.get("deps").sketches?.record(manifest, body.input, result.output);
+    rememberAnswer(c, manifest, result.output);
   } catch (error) {
     // A client's bad input is not the version's fault; everything else counts against it.
     if (!(ApiError.is(error) && error.status < 500)) {

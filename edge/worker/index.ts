@@ -22,6 +22,7 @@ import { DEFAULT_CACHE_SETTINGS } from "../cache/cache-settings.ts";
 import { type OriginBindings, routerFromBindings } from "./origin-router.ts";
 import { HealthRecorder } from "../../shared/sync/health.ts";
 import { SketchRecorder } from "../../shared/monitoring/recorder.ts";
+import { OutcomeSink } from "../monitoring/outcome-sink.ts";
 import { FaultInjector } from "../faults.ts";
 import { workerSync } from "./worker-sync.ts";
 
@@ -85,6 +86,7 @@ function build(env: Env): Hono<EdgeEnv> {
   });
   const health = new HealthRecorder();
   const sketches = new SketchRecorder({ windowMs: numberOr(env.MONITORING_WINDOW_MS, 60_000) });
+  const outcomes = new OutcomeSink();
   sync =
     env.CONTROL_URL && env.TRUSTED_ROOT
       ? workerSync({
@@ -98,6 +100,7 @@ function build(env: Env): Hono<EdgeEnv> {
           catalog,
           health,
           sketches,
+          outcomes,
           stub,
           log,
         })
@@ -110,6 +113,8 @@ function build(env: Env): Hono<EdgeEnv> {
     engine,
     health,
     sketches,
+    outcomes,
+    feedbackSinks: [outcomes],
     ...(sync ? { sync } : {}),
     ...(env.FAULTS === "on" ? { faults: new FaultInjector() } : {}),
     limits: { ...DEFAULT_LIMITS, maxBodyBytes: numberOr(env.MAX_BODY_BYTES, DEFAULT_LIMITS.maxBodyBytes) },

@@ -17,6 +17,7 @@ import { AgentStateSchema } from "../../shared/sync/agent-state.ts";
 import { ControlClient } from "../../shared/sync/control-client.ts";
 import { EngineWarmer } from "../../shared/sync/engine-warmer.ts";
 import type { HealthRecorder } from "../../shared/sync/health.ts";
+import type { OutcomeTallies } from "../../shared/sync/agent.ts";
 import type { SketchRecorder } from "../../shared/monitoring/recorder.ts";
 import { RegistrySource } from "../../shared/sync/registry-source.ts";
 import { TufClient } from "../../shared/tuf/client.ts";
@@ -34,6 +35,7 @@ export interface WorkerSyncOptions {
   catalog: WritableModelCatalog;
   health: HealthRecorder;
   sketches?: SketchRecorder;
+  outcomes?: OutcomeTallies;
   stub: () => DurableObjectStub<ModelCatalogDO>;
   log: Logger;
 }
@@ -73,6 +75,7 @@ export function workerSync(o: WorkerSyncOptions): { runOnce(waitMs?: number): Pr
       catalog: o.catalog,
       health: o.health,
       ...(o.sketches ? { sketches: o.sketches } : {}),
+      ...(o.outcomes ? { outcomes: o.outcomes } : {}),
       state: new DoAgentState(o.stub),
       graceMs: o.graceMs,
       log: o.log,

@@ -120,7 +120,13 @@ export function controlApp(deps: ControlDeps): Hono {
   );
   app.get("/v1/status", operator, async (c) => c.json(await coordinator.status()));
   app.get("/monitoring", operator, (c) =>
-    c.html(monitoringPage({ history: deps.drift?.history() ?? [], alerts: deps.drift?.alerts ?? [] })),
+    c.html(
+      monitoringPage({
+        history: deps.drift?.history() ?? [],
+        alerts: deps.drift?.alerts ?? [],
+        accuracy: deps.drift?.accuracy() ?? [],
+      }),
+    ),
   );
 
   app.onError((error) => errorResponse(toApiError(error)));

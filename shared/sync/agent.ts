@@ -15,7 +15,7 @@ import type { ModelManifest } from "../manifest/model-manifest.ts";
 import { desiredVersion } from "./cohort.ts";
 import type { HealthRecorder } from "./health.ts";
 import type { SketchRecorder } from "../monitoring/recorder.ts";
-import type { Feed, ModelReport, ModelRollout, PopReport } from "./protocol.ts";
+import type { Feed, ModelReport, ModelRollout, OutcomeReport, PopReport } from "./protocol.ts";
 
 export interface ControlApi {
   feed(pop: string, since: number, waitMs: number): Promise<Feed>;
@@ -57,6 +57,11 @@ export interface AgentStateStore {
   save(state: AgentState): Promise<void>;
 }
 
+/** Where outcome counts come from (the edge's `outcomes` feedback sink). */
+export interface OutcomeTallies {
+  drain(): OutcomeReport[];
+}
+
 export interface SyncAgentOptions {
   pop: string;
   control: ControlApi;
@@ -66,6 +71,8 @@ export interface SyncAgentOptions {
   health: HealthRecorder;
   /** Drift sketches of live traffic, drained into each report (docs/monitoring.md). */
   sketches?: SketchRecorder;
+  /** Outcome feedback per model version, drained into each report. */
+  outcomes?: OutcomeTallies;
   state: AgentStateStore;
   /** How long a new version must serve without errors before the old session is released. */
   graceMs?: number;
@@ -82,8 +89,8 @@ export interface RoundResult {
 
 export class SyncAgent {
   readonly pop: string;
-  private readonly o: Required<Omit<SyncAgentOptions, "log" | "sketches">> &
-    Pick<SyncAgentOptions, "sketches"> & { log: Logger };
+  private readonly o: Required<Omit<SyncAgentOptions, "log" | "sketches" | "outcomes">> &
+    Pick<SyncAgentOptions, "sketches" | "outcomes"> & { log: Logger };
   private running: Promise<RoundResult> | undefined;
 
   constructor(options: SyncAgentOptions) {
@@ -209,8 +216,12 @@ export class SyncAgent {
   }
 
   /** Closed windows only: an open window would be reported twice, half in each report. */
-  private sketchesField(): Pick<PopReport, "sketches"> {
+  private sketchesField(): Pick<PopReport, "sketches" | "outcomes"> {
     const sketches = this.o.sketches?.drain() ?? [];
-    return sketches.length > 0 ? { sketches: sketches.slice(0, 1000) } : {};
+    const outcomes = this.o.outcomes?.drain() ?? [];
+    return {
+      ...(sketches.length > 0 ? { sketches: sketches.slice(0, 1000) } : {}),
+      ...(outcomes.length > 0 ? { outcomes: outcomes.slice(0, 1000) } : {}),
+    };
   }
 }

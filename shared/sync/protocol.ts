@@ -60,12 +60,24 @@ export const ModelReportSchema = z.object({
 });
 export type ModelReport = z.infer<typeof ModelReportSchema>;
 
+export const OutcomeReportSchema = z
+  .object({
+    model: ModelIdSchema,
+    version: SemverSchema,
+    good: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative(),
+  })
+  .refine((o) => o.good <= o.total, { message: "good outcomes cannot exceed the total" });
+export type OutcomeReport = z.infer<typeof OutcomeReportSchema>;
+
 export const PopReportSchema = z.object({
   pop: PopIdSchema,
   seq: z.number().int().nonnegative(),
   models: z.array(ModelReportSchema).max(1000),
   /** Drift sketches per model version and window since the last report (docs/monitoring.md). */
   sketches: z.array(SketchReportSchema).max(1000).optional(),
+  /** Outcome feedback per model version since the last report (good of total). */
+  outcomes: z.array(OutcomeReportSchema).max(1000).optional(),
 });
 export type PopReport = z.infer<typeof PopReportSchema>;
 

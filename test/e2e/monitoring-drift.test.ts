@@ -148,6 +148,20 @@ describe.skipIf(!hasCacheDevData())("drift alerts: report → control plane → 
     expect(news.some((r) => hooks.some((h) => h.body.includes(r.text)))).toBe(false);
   });
 
+  it("takes outcome counts from reports and shows accuracy with its interval", async () => {
+    const outcomes = [{ model: "use-lite", version: "1.0.0", good: 45, total: 50 }];
+    expect(await post({ pop: "pop-2", seq: 1, models: [], outcomes })).toBe(204);
+    expect(control.drift.accuracy()).toMatchObject([
+      { model: "use-lite", version: "1.0.0", good: 45, total: 50, rate: 0.9 },
+    ]);
+    const bad = { pop: "pop-2", seq: 2, models: [], outcomes: [{ ...outcomes[0], good: 60 }] };
+    expect(await post(bad as PopReport)).toBe(400);
+    const html = await (
+      await fetch(`${control.url}/monitoring`, { headers: { authorization: `Bearer ${OPERATOR}` } })
+    ).text();
+    expect(html).toContain("90.0%");
+  });
+
   it("the /monitoring page charts drift per scope and lists the alerts", async () => {
     const res = await fetch(`${control.url}/monitoring`, { headers: { authorization: `Bearer ${OPERATOR}` } });
     expect(res.status).toBe(200);

@@ -11,6 +11,7 @@ import type { Logger } from "../../../shared/log.ts";
 import type { DriftAlert, DriftPoint } from "../../../shared/monitoring/drift-monitor.ts";
 import { DriftMonitor } from "../../../shared/monitoring/drift-monitor.ts";
 import { deliverWebhook } from "../../../shared/monitoring/webhook.ts";
+import { type ArmOutcomes, wilson } from "../../../shared/monitoring/experiment.ts";
 import type { PopReport } from "../../../shared/sync/protocol.ts";
 import type { ProfileLookup } from "./registry-profiles.ts";
 
@@ -28,6 +29,8 @@ const MAX_ALERTS = 1000;
 export class DriftService {
   readonly alerts: DriftAlert[] = [];
   private readonly monitors = new Map<string, DriftMonitor>();
+  /** Outcome feedback per model version, fleet-wide, since this process started. */
+  private readonly outcomes = new Map<string, ArmOutcomes>();
   private readonly listeners = new Set<(alert: DriftAlert) => void>();
   /** Webhook deliveries in flight (tests and shutdown wait for them). */
   readonly deliveries = new Set<Promise<void>>();
@@ -39,6 +42,11 @@ export class DriftService {
   }
 
   async ingest(report: PopReport): Promise<DriftAlert[]> {
+    for (const o of report.outcomes ?? []) {
+      const key = `${o.model}@${o.version}`;
+      const t = this.outcomes.get(key) ?? { good: 0, total: 0 };
+      this.outcomes.set(key, { good: t.good + o.good, total: t.total + o.total });
+    }
     const raised: DriftAlert[] = [];
     for (const sketch of report.sketches ?? []) {
       const monitor = await this.monitorOf(sketch.model, sketch.version);
@@ -67,6 +75,22 @@ export class DriftService {
       return undefined;
     }
     return `drift ${d.score.toFixed(2)} (${d.worst}) ≥ ${bar}`;
+  }
+
+  /** Outcome accuracy per model version with its Wilson 95% interval. */
+  accuracy(): {
+    model: string;
+    version: string;
+    good: number;
+    total: number;
+    rate: number;
+    low: number;
+    high: number;
+  }[] {
+    return [...this.outcomes].map(([key, t]) => {
+      const at = key.lastIndexOf("@");
+      return { model: key.slice(0, at), version: key.slice(at + 1), ...t, ...wilson(t) };
+    });
   }
 
   /** Drift over time per version and scope, for the monitoring page. */

@@ -36,6 +36,15 @@ function chart(title: string, points: readonly DriftPoint[], threshold: number):
 export interface MonitoringView {
   history: { model: string; version: string; threshold: number; points: DriftPoint[] }[];
   alerts: readonly DriftAlert[];
+  accuracy?: readonly {
+    model: string;
+    version: string;
+    good: number;
+    total: number;
+    rate: number;
+    low: number;
+    high: number;
+  }[];
 }
 
 export function monitoringPage(view: MonitoringView): string {
@@ -60,6 +69,16 @@ export function monitoringPage(view: MonitoringView): string {
 <style>body{font:14px system-ui,sans-serif;margin:2em}figure{display:inline-block;margin:0 1em 1em 0}table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #eee;text-align:left}</style>
 </head><body><h1>Drift</h1>
 ${charts.length > 0 ? charts.join("\n") : "<p>No model version with a reference profile has reported traffic yet.</p>"}
+<h2>Outcome accuracy</h2>
+<table><thead><tr><th>version</th><th>outcomes</th><th>accuracy</th><th>95% interval</th></tr></thead>
+<tbody>${
+    (view.accuracy ?? [])
+      .map(
+        (a) =>
+          `<tr><td>${escape(`${a.model}@${a.version}`)}</td><td>${a.total}</td><td>${(a.rate * 100).toFixed(1)}%</td><td>${(a.low * 100).toFixed(1)}–${(a.high * 100).toFixed(1)}%</td></tr>`,
+      )
+      .join("\n") || '<tr><td colspan="4">no feedback yet</td></tr>'
+  }</tbody></table>
 <h2>Alerts</h2>
 <table><thead><tr><th>at</th><th>version</th><th>scope</th><th>score (max PSI)</th><th>statistic</th><th>requests</th></tr></thead>
 <tbody>${rows || '<tr><td colspan="6">none</td></tr>'}</tbody></table>
