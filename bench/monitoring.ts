@@ -49,7 +49,7 @@ export async function run(json: boolean): Promise<BenchResult> {
   const bareLoop: number[] = [];
   const d = profile.embedding?.centroid.length ?? 0;
   const directions = new Float64Array((1 + (profile.embedding?.projections.length ?? 0)) * d).fill(0.01);
-  for (let round = 0; round < ROUNDS; round++) {
+  for (let pass = 0; pass < ROUNDS; pass++) {
     const recorder = new SketchRecorder({ windowMs: 60_000 });
     let t = performance.now();
     for (let i = 0; i < inputs.length; i++) {

@@ -38,7 +38,7 @@ describe.skipIf(!hasCacheDevData())("drift alerts: report → control plane → 
   let news: GenreRequest[] = [];
   const hooks: Hook[] = [];
   let hookCalls = 0;
-  let closeHook: () => Promise<void> = async () => {};
+  let closeHook: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
     const genres = stsbByGenre();
@@ -82,7 +82,7 @@ describe.skipIf(!hasCacheDevData())("drift alerts: report → control plane → 
 
   afterAll(async () => {
     await control.close();
-    await closeHook();
+    await closeHook?.();
   });
 
   function report(seq: number, traffic: readonly GenreRequest[], window: number): PopReport {

@@ -23,8 +23,8 @@ describe("edgefleet publish --reference", () => {
     dir = await tempDir("monitor-publish");
     common = ["--registry", join(dir, "reg"), "--keys", join(dir, "keys"), "--json"];
     cliJson(await runCli(["keys", "init", ...common]));
-    const clips = Array.from({ length: 6 }, (_, k) => ({
-      audio: Array.from({ length: 4096 }, (_, i) => Math.sin(i * 0.05 * (k + 1)) * 0.3),
+    const clips = Array.from({ length: 6 }, (_clip, k) => ({
+      audio: Array.from({ length: 4096 }, (_sample, i) => Math.sin(i * 0.05 * (k + 1)) * 0.3),
       sample_rate: 16000,
     }));
     await writeFile(join(dir, "ref.jsonl"), clips.map((c) => JSON.stringify(c)).join("\n"));
