@@ -56,7 +56,7 @@ export async function buildDeviceApp(outDir = "dist/device"): Promise<DeviceAppB
       ...common,
       entryPoints: [join(SOURCE, "sw.ts")],
       outfile: join(temp, "sw.js"),
-      define: { __EDGEFLEET_BUILD__: JSON.stringify(buildId), __EDGEFLEET_SHELL__: JSON.stringify(shell) },
+      define: { EDGEFLEET_BUILD: JSON.stringify(buildId), EDGEFLEET_SHELL: JSON.stringify(shell) },
     });
     await writeFile(join(temp, "build.json"), `${JSON.stringify({ buildId, shell }, null, 2)}\n`);
     await rm(final, { recursive: true, force: true });

@@ -73,7 +73,10 @@ export class BrowserDevice {
   private session(): SessionContext {
     return {
       store: this.store,
-      fetch: this.options.fetch ?? ((input, init) => fetch(input, init)),
+      // `no-store`: the browser's HTTP cache must not keep registry answers. A tampered chunk
+      // served once would otherwise be served again from the cache after the mirror is honest
+      // (measured: the retry failed with the same hash mismatch); the device's verified store is its cache.
+      fetch: this.options.fetch ?? ((input, init) => fetch(input, { ...init, cache: "no-store" })),
       now: this.options.now ?? (() => new Date()),
     };
   }

@@ -243,6 +243,11 @@ export class OpfsDeviceStore implements DeviceStore, LocalChunks, InstalledVersi
     }
   }
 
+  /** The verified chunks downloaded for a version not installed yet (what a resumed sync does not fetch again). */
+  async downloadedChunks(): Promise<string[]> {
+    return (await listNames(await this.dir("chunks"))).filter((n) => /^[0-9a-f]{64}$/.test(n));
+  }
+
   async clearChunks(): Promise<void> {
     await removeEntry(await this.root(), "chunks");
   }

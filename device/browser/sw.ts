@@ -24,14 +24,14 @@ interface FetchEvent extends ExtendableEvent {
   respondWith(response: Promise<Response>): void;
 }
 
-declare const __EDGEFLEET_BUILD__: string;
+declare const EDGEFLEET_BUILD: string;
 /** Files of the shell, relative to the worker's folder; filled in by the build. */
-declare const __EDGEFLEET_SHELL__: string[];
+declare const EDGEFLEET_SHELL: string[];
 
 const scope = globalThis as unknown as WorkerScope;
-const CACHE = `edgefleet-device-${__EDGEFLEET_BUILD__}`;
+const CACHE = `edgefleet-device-${EDGEFLEET_BUILD}`;
 const base = new URL("./", scope.location.href);
-const shell = new Set(__EDGEFLEET_SHELL__.map((f) => new URL(f, base).href));
+const shell = new Set(EDGEFLEET_SHELL.map((f) => new URL(f, base).href));
 
 scope.addEventListener("install", (event) => {
   event.waitUntil(

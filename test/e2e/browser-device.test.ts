@@ -33,6 +33,42 @@ function cosine(a: readonly number[], b: readonly number[]): number {
   return dot / Math.sqrt(na * nb);
 }
 
+function isDetFile(path: string): boolean {
+  return path.startsWith("/registry/targets/") && path.includes("ppocr-det") && path.endsWith(".onnx");
+}
+
+function embeddings(output: unknown): number[][] {
+  return (output as { embeddings: number[][] }).embeddings;
+}
+
+/** A body that delivers its first `limit` bytes and then hangs (a connection that stalls). */
+function stallAfter(response: Response, limit: number): Response {
+  const reader = response.body?.getReader();
+  let sent = 0;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = sent < limit ? await reader?.read() : undefined;
+      if (!next || next.done) {
+        // Past the limit (or the end): never enqueue again, never close — the page is reloaded meanwhile.
+        await new Promise(() => undefined);
+        return;
+      }
+      const piece = next.value.subarray(0, limit - sent);
+      sent += piece.byteLength;
+      controller.enqueue(piece);
+    },
+  });
+  return new Response(body, { status: response.status, headers: response.headers });
+}
+
+/** The byte ranges a request log asked for (`Range: bytes=a-b`). */
+function rangesOf(requests: ReadonlyArray<{ range: string | null }>): Array<[number, number]> {
+  return requests.flatMap((r) => {
+    const m = /^bytes=(\d+)-(\d*)$/.exec(r.range ?? "");
+    return m ? [[Number(m[1]), m[2] ? Number(m[2]) : Number.MAX_SAFE_INTEGER] as [number, number]] : [];
+  });
+}
+
 function maxAbsDiff(a: readonly number[], b: readonly number[]): number {
   expect(a.length).toBe(b.length);
   return a.reduce((m, v, i) => Math.max(m, Math.abs(v - (b[i] ?? Number.NaN))), 0);
@@ -54,13 +90,73 @@ describe.skipIf(chromiumMissing() !== undefined)("browser device (Chromium, WebG
     await fx?.close();
   });
 
+  it("resumes a sync cut by a reload without fetching its verified chunks again", async () => {
+    const detSize = det.files.find((f) => f.role === "model")?.bytes.byteLength ?? 0;
+    fx.tamper = async (request, honest) =>
+      isDetFile(new URL(request.url).pathname)
+        ? stallAfter(await honest(request), Math.floor(detSize * 0.4))
+        : undefined;
+    await fx.page.evaluate(
+      ([server]) => {
+        // Not awaited: the download stalls at 40% and the page is reloaded under it.
+        void (globalThis as unknown as Page).edgefleet.device
+          .sync({ server, models: ["ppocr-det"] })
+          .catch(() => undefined);
+      },
+      [fx.registryUrl],
+    );
+    const stored = async () =>
+      fx.page.evaluate(() => (globalThis as unknown as Page).edgefleet.device.store.downloadedChunks());
+    for (let i = 0; i < 200 && (await stored()).length < 5; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await fx.open();
+    const kept = await stored();
+    expect(kept.length).toBeGreaterThanOrEqual(5);
+    fx.tamper = undefined;
+    const mark = fx.requests.length;
+    const result = await fx.page.evaluate(
+      ([server]) => (globalThis as unknown as Page).edgefleet.device.sync({ server, models: ["ppocr-det"] }),
+      [fx.registryUrl],
+    );
+    expect(result.models[0]).toMatchObject({ status: "installed", version: "4.0.0" });
+    expect(result.models[0]?.chunks.local).toBe(kept.length);
+    // Where the kept chunks lie in the file (from the installed, signed manifest), and what the resumed sync asked for.
+    const file = await fx.page.evaluate(async () => {
+      const d = (globalThis as unknown as Page).edgefleet.device;
+      const status = await d.status({ verify: true });
+      const digest = status.models.find((m) => m.model === "ppocr-det")?.current.manifest_sha256 ?? "";
+      return {
+        verified: status.models.find((m) => m.model === "ppocr-det")?.verified,
+        manifest: await d.store.manifest(digest),
+      };
+    });
+    expect(file.verified).toEqual({ current: true, previous: null });
+    const chunks = file.manifest.files.find((f) => f.role === "model")?.chunks ?? [];
+    let offset = 0;
+    const keptRanges = chunks.flatMap((c) => {
+      const at = offset;
+      offset += c.size;
+      return kept.includes(c.sha256) ? [[at, at + c.size - 1] as const] : [];
+    });
+    const asked = rangesOf(fx.requests.slice(mark).filter((r) => isDetFile(r.path)));
+    expect(asked.length).toBeGreaterThan(0);
+    for (const [a, b] of asked) {
+      for (const [c, d] of keptRanges) {
+        expect(b < c || a > d, `range ${a}-${b} re-fetches a kept chunk at ${c}-${d}`).toBe(true);
+      }
+    }
+    const keptBytes = keptRanges.reduce((n, [c, d]) => n + d - c + 1, 0);
+    expect(result.models[0]?.bytes.downloaded).toBe(detSize - keptBytes);
+  });
+
   it("finds a WebGPU adapter, syncs, runs on webgpu, and WebGPU, WASM and onnxruntime-node agree", async () => {
     const synced = await fx.page.evaluate(
       ([server]) => (globalThis as unknown as Page).edgefleet.device.sync({ server, models: ["use-lite"] }),
       [fx.registryUrl],
     );
     expect(synced.models[0]).toMatchObject({ model: "use-lite", status: "installed", version: "1.0.0" });
-    expect(synced.trust).toBe("first-use");
+    expect(synced.trust).toBe("existing");
 
     const found = await fx.page.evaluate(() => (globalThis as unknown as Page).edgefleet.device.providers());
     expect(found.providers).toEqual(["webgpu", "wasm"]);
@@ -77,7 +173,6 @@ describe.skipIf(chromiumMissing() !== undefined)("browser device (Chromium, WebG
     const native = (await nativePredict({ model: "use-lite", input: { text: SENTENCES } })).output as {
       embeddings: number[][];
     };
-    const embeddings = (o: unknown) => (o as { embeddings: number[][] }).embeddings;
     for (let i = 0; i < SENTENCES.length; i++) {
       const g = embeddings(gpu.output)[i] ?? [];
       expect(g).toHaveLength(512);
@@ -92,11 +187,7 @@ describe.skipIf(chromiumMissing() !== undefined)("browser device (Chromium, WebG
     expect(seen.loaded).toEqual([expect.objectContaining({ id: "use-lite", provider: "webgpu", runtime: "ort-web" })]);
     expect(seen.metrics).toContain('edgefleet_device_runs_total{model="use-lite",provider="webgpu"} 1');
 
-    // PP-OCRv4 detection: the raw probability map on the same 64x64 input, on each provider.
-    await fx.page.evaluate(
-      ([server]) => (globalThis as unknown as Page).edgefleet.device.sync({ server, models: ["ppocr-det"] }),
-      [fx.registryUrl],
-    );
+    // PP-OCRv4 detection (synced by the resume test): the raw probability map on the same 64x64 input, on each provider.
     const [detGpu, detWasm] = await fx.page.evaluate(async (feeds) => {
       const ef = (globalThis as unknown as Page).edgefleet;
       return [await ef.rawRun("ppocr-det", "webgpu", feeds), await ef.rawRun("ppocr-det", "wasm", feeds)];
@@ -113,5 +204,84 @@ describe.skipIf(chromiumMissing() !== undefined)("browser device (Chromium, WebG
     expect(detGpu.outputs[name]?.dims).toEqual([1, 1, SIDE, SIDE]);
     expect(maxAbsDiff(gpuMap, detWasm.outputs[name]?.data ?? [])).toBeLessThanOrEqual(1e-3);
     expect(maxAbsDiff(gpuMap, nativeMap)).toBeLessThanOrEqual(1e-3);
+  });
+
+  it("keeps running offline after one sync: a reload with the network off still answers on WebGPU", async () => {
+    expect(await fx.page.evaluate(() => (globalThis as unknown as Page).edgefleet.offlineReady())).toBe("activated");
+    await fx.context.setOffline(true);
+    const mark = fx.requests.length;
+    try {
+      await fx.open();
+      const answer = await fx.page.evaluate(
+        (text) => (globalThis as unknown as Page).edgefleet.device.run("use-lite", { text }),
+        SENTENCES.slice(0, 1),
+      );
+      expect(answer).toMatchObject({ model: "use-lite", version: "1.0.0", provider: "webgpu" });
+      expect(answer.device.metadata_expired).toBe(false);
+      // Nothing reached the server: the page, its bundle and ort-web came from the service worker, the model from OPFS.
+      // (Chromium's own update check of the registered worker script bypasses the offline emulation; it is not content.)
+      expect(fx.requests.slice(mark).filter((r) => r.path !== "/device/sw.js")).toEqual([]);
+    } finally {
+      await fx.context.setOffline(false);
+    }
+  });
+
+  it("refuses a tampered chunk and rolled-back metadata while the previous version keeps running", async () => {
+    const oldTimestamp = await fx.registry.metadata.get("timestamp.json");
+    const model = useLite.files.find((f) => f.role === "model")?.bytes ?? new Uint8Array();
+    const biggest = float32Weights(model).at(-1);
+    if (!biggest) {
+      throw new Error("use-lite has no float32 tensor to edit");
+    }
+    const next = await defaultModelDraft("use-lite", "1.1.0", (m) => perturbTensor(m, biggest));
+    await fx.publish(next);
+    const v11 = fileTarget("use-lite", "1.1.0", "");
+    const sync = () =>
+      fx.page.evaluate(
+        async ([server]) => {
+          try {
+            return await (globalThis as unknown as Page).edgefleet.device.sync({ server, models: ["use-lite"] });
+          } catch (error) {
+            return { refused: (error as { code?: string }).code ?? String(error) };
+          }
+        },
+        [fx.registryUrl],
+      );
+    const run = () =>
+      fx.page.evaluate(
+        (text) => (globalThis as unknown as Page).edgefleet.device.run("use-lite", { text }),
+        SENTENCES.slice(0, 1),
+      );
+
+    // A mirror that flips one byte of every response for the new version's model file.
+    fx.tamper = async (request, honest) => {
+      const path = decodeURIComponent(new URL(request.url).pathname);
+      if (!path.includes(v11.slice(0, v11.lastIndexOf("/"))) || !path.endsWith(".onnx")) {
+        return undefined;
+      }
+      const res = await honest(request);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      bytes[Math.floor(bytes.length / 2)] = (bytes[Math.floor(bytes.length / 2)] ?? 0) ^ 0xff;
+      return new Response(bytes, { status: res.status, headers: res.headers });
+    };
+    const tampered = await sync();
+    expect(tampered).toMatchObject({
+      models: [{ model: "use-lite", status: "failed", error: { code: "CHUNK_HASH_MISMATCH" } }],
+    });
+    expect(await run()).toMatchObject({ version: "1.0.0", provider: "webgpu" });
+
+    // A mirror that serves the timestamp from before 1.1.0 was published.
+    fx.tamper = (request) =>
+      new URL(request.url).pathname === "/registry/metadata/timestamp.json" && oldTimestamp
+        ? new Response(oldTimestamp.slice())
+        : undefined;
+    expect(await sync()).toEqual({ refused: "ROLLBACK" });
+    expect(await run()).toMatchObject({ version: "1.0.0", provider: "webgpu" });
+
+    // The honest registry again: 1.1.0 installs, 1.0.0 stays as N-1.
+    fx.tamper = undefined;
+    const honest = await sync();
+    expect(honest).toMatchObject({ models: [{ status: "installed", version: "1.1.0", previous: "1.0.0" }] });
+    expect(await run()).toMatchObject({ version: "1.1.0", provider: "webgpu" });
   });
 });
