@@ -25,10 +25,11 @@ function byId<T extends HTMLElement>(id: string): T {
   return el as T;
 }
 
-function deviceFor(only?: "wasm"): BrowserDevice {
+/** The page's device (`?store=` names its OPFS folder); `only: "wasm"` opens the same store without WebGPU. */
+function deviceFor(only?: "wasm", store = query.get("store")): BrowserDevice {
   return openBrowserDevice({
     wasmBase,
-    ...(query.get("store") ? { name: query.get("store") ?? undefined } : {}),
+    ...(store ? { name: store } : {}),
     ...(only ? { only: [only] } : {}),
     log: jsonLogger({ where: "browser-device" }),
   });
@@ -145,8 +146,7 @@ const edgefleet = {
   device,
   wasmBase,
   deviceFor,
-  client: (edgeUrl: string, apiKey?: string) =>
-    new LocalFirstClient({ device, edgeUrl, ...(apiKey ? { apiKey } : {}) }),
+  client: (edgeUrl: string, on: BrowserDevice = device) => new LocalFirstClient({ device: on, edgeUrl }),
   rawRun: (...args: Parameters<typeof rawRun> extends [unknown, unknown, ...infer R] ? R : never) =>
     rawRun(device, wasmBase, ...args),
   /** Resolves once the service worker controls this page (the shell and runtime are cached then). */

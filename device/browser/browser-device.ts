@@ -51,7 +51,13 @@ export interface BrowserDeviceOptions {
 
 /** A run's answer with the device's runtime facts: which provider ran, on which adapter, how long it took. */
 export interface BrowserRunResult extends DeviceRunResult {
-  runtime: { name: string; adapter: string | null; webgpu_unavailable: string | null; fallback_reason: string | null };
+  runtime: {
+    name: string;
+    /** The WebGPU adapter, when this run was on WebGPU. */
+    adapter: string | null;
+    /** Why this run is not on WebGPU: no adapter, the model's manifest, or the WebGPU session failed. */
+    why_not_webgpu: string | null;
+  };
   ms: number;
 }
 
@@ -135,19 +141,40 @@ export class BrowserDevice {
     const outcome = await this.runner.run(pointer, input, parameters ?? {});
     const ms = performance.now() - started;
     const answer = await runAnswer(this.session(), pointer, outcome);
-    const loaded = this.loaded().find((m) => m.id === answer.model && m.version === answer.version);
-    const detected = await this.runtime.detected();
     this.metrics.record(answer.model, answer.provider, ms);
+    const detected = await this.runtime.detected();
     return {
       ...answer,
       runtime: {
         name: this.runtime.name,
         adapter: answer.provider === "webgpu" ? (detected.adapter ?? null) : null,
-        webgpu_unavailable: detected.reason ?? null,
-        fallback_reason: loaded?.fallback_reason ?? null,
+        why_not_webgpu: answer.provider === "webgpu" ? null : await this.whyNotWebgpu(answer, detected),
       },
       ms,
     };
+  }
+
+  private async whyNotWebgpu(answer: DeviceRunResult, detected: WebProviders): Promise<string> {
+    const loaded = this.loaded().find((m) => m.id === answer.model && m.version === answer.version);
+    if (loaded?.fallback_reason) {
+      return loaded.fallback_reason;
+    }
+    if (detected.reason) {
+      return detected.reason;
+    }
+    if (this.options.only && !this.options.only.includes("webgpu")) {
+      return `this device was opened with providers ${this.options.only.join(", ")}`;
+    }
+    const allowed = loaded ? (await this.manifestOf(answer))?.runtime.execution_providers : undefined;
+    return allowed && !allowed.includes("webgpu")
+      ? `the model's manifest allows only ${allowed.join(", ")}`
+      : "webgpu was not used";
+  }
+
+  private async manifestOf(answer: DeviceRunResult) {
+    const pointer = await this.pointer(answer.model);
+    const version = [pointer.current, pointer.previous].find((v) => v?.version === answer.version);
+    return version ? this.store.manifest(version.manifest_sha256).catch(() => null) : null;
   }
 
   /** The sessions loaded on this device, as `/v1/models` shows them (provider, fallback reason). */

@@ -12,13 +12,9 @@
 import { z } from "zod";
 import { DeviceError } from "../../shared/device/device-error.ts";
 import { ApiError, type ErrorStatus } from "../../shared/errors.ts";
-import {
-  type EmbeddingsRequest,
-  EmbeddingsRequestSchema,
-  type EmbeddingsResponse,
-} from "../../shared/protocol/embeddings.ts";
+import { EmbeddingsRequestSchema, type EmbeddingsResponse } from "../../shared/protocol/embeddings.ts";
 import { SERVED_BY_HEADER } from "../../shared/protocol/headers.ts";
-import { type PredictRequest, PredictRequestSchema, type PredictResponse } from "../../shared/protocol/predict.ts";
+import { PredictRequestSchema, type PredictResponse } from "../../shared/protocol/predict.ts";
 import { bytesToBase64 } from "../../shared/base64.ts";
 import { parseOrThrow } from "../../shared/tasks/request-validation.ts";
 import type { Fetch } from "../../shared/tuf/download.ts";
@@ -43,6 +39,10 @@ export interface Computed {
 
 export type LocalFirstPredict = PredictResponse & { computed: Computed };
 export type LocalFirstEmbeddings = EmbeddingsResponse & { computed: Computed };
+
+/** What a caller sends: the edge's request bodies before defaults are filled in. */
+export type PredictBody = z.input<typeof PredictRequestSchema>;
+export type EmbeddingsBody = z.input<typeof EmbeddingsRequestSchema>;
 
 export interface LocalFirstOptions {
   device: BrowserDevice;
@@ -86,7 +86,7 @@ export class LocalFirstClient {
     this.options = options;
   }
 
-  async predict(request: PredictRequest, placement: Placement = "local-first"): Promise<LocalFirstPredict> {
+  async predict(request: PredictBody, placement: Placement = "local-first"): Promise<LocalFirstPredict> {
     const body = parseOrThrow(PredictRequestSchema, request, "body");
     return this.place(
       body.model,
@@ -104,7 +104,7 @@ export class LocalFirstClient {
     );
   }
 
-  async embeddings(request: EmbeddingsRequest, placement: Placement = "local-first"): Promise<LocalFirstEmbeddings> {
+  async embeddings(request: EmbeddingsBody, placement: Placement = "local-first"): Promise<LocalFirstEmbeddings> {
     const body = parseOrThrow(EmbeddingsRequestSchema, request, "body");
     return this.place(
       body.model,
@@ -207,7 +207,7 @@ function local(answer: BrowserRunResult, started: number): Computed {
     adapter: answer.runtime.adapter,
     served_by: null,
     ms: performance.now() - started,
-    reason: answer.provider === "webgpu" ? null : (answer.runtime.fallback_reason ?? answer.runtime.webgpu_unavailable),
+    reason: answer.runtime.why_not_webgpu,
   };
 }
 

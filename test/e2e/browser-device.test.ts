@@ -9,11 +9,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultModelDraft } from "../../bench/lib/default-model-draft.ts";
 import { float32Weights, perturbTensor } from "../../bench/lib/onnx-perturb.ts";
 import type { EdgefleetPage } from "../../device/browser/app.ts";
+import { silentLogger } from "../../shared/log.ts";
 import { fileTarget } from "../../shared/registry/layout.ts";
 import type { ModelDraft } from "../../shared/registry/publish.ts";
 import { type BrowserDeviceFixture, startBrowserDevice } from "../support/browser-device-fixture.ts";
+import { type RunningNodePop, startNodePop } from "../../cli/local/node-pop.ts";
+import { seedEdge } from "../../cli/local/seed-edge.ts";
 import { chromiumMissing } from "../support/chromium.ts";
-import { nativePredict } from "../support/native-reference.ts";
+import { answerOf, TINY_INPUT } from "../support/device-fixture.ts";
+import { defaultModels, nativePredict } from "../support/native-reference.ts";
+import { rawDraft } from "../support/raw-draft.ts";
+import { tempDir } from "../support/temp-dir.ts";
+import { expectedOutput, seededWeights, tinyModel } from "../support/tiny-model.ts";
 
 type Page = { edgefleet: EdgefleetPage };
 const SIDE = 64;
@@ -79,15 +86,35 @@ describe.skipIf(chromiumMissing() !== undefined)("browser device (Chromium, WebG
   let useLite: ModelDraft;
   let det: ModelDraft;
 
+  let pop: RunningNodePop;
+  const tinyWeights = seededWeights(1000, 7);
+
   beforeAll(async () => {
     useLite = await defaultModelDraft("use-lite", "1.0.0");
     det = await defaultModelDraft("ppocr-det", "4.0.0");
-    fx = await startBrowserDevice([useLite, det]);
+    // The edge the local-first client falls back to: the edge app on Node (a self-hosted PoP), serving use-lite.
+    pop = await startNodePop({
+      pop: "test",
+      dataDir: await tempDir("pop"),
+      adminToken: "pop-admin",
+      auth: "off",
+      log: silentLogger,
+      threads: 1,
+    });
+    await seedEdge(
+      pop.url,
+      "pop-admin",
+      (await defaultModels()).filter((m) => m.manifest.id === "use-lite"),
+    );
+    // A model whose manifest allows only wasm: the engine must not put it on WebGPU.
+    const tiny = rawDraft("tiny", "1.0.0", "model.onnx", tinyModel(tinyWeights));
+    fx = await startBrowserDevice([useLite, det, tiny], { edgeUrl: pop.url });
     await fx.open();
   });
 
   afterAll(async () => {
     await fx?.close();
+    await pop?.close();
   });
 
   it("resumes a sync cut by a reload without fetching its verified chunks again", async () => {
@@ -206,6 +233,75 @@ describe.skipIf(chromiumMissing() !== undefined)("browser device (Chromium, WebG
     expect(maxAbsDiff(gpuMap, nativeMap)).toBeLessThanOrEqual(1e-3);
   });
 
+  it("runs a model on wasm when its manifest does not allow webgpu, and says why", async () => {
+    const answer = await fx.page.evaluate(
+      async ([server, input]) => {
+        const d = (globalThis as unknown as Page).edgefleet.device;
+        await d.sync({ server, models: ["tiny"] });
+        return d.run("tiny", input);
+      },
+      [fx.registryUrl, TINY_INPUT] as const,
+    );
+    expect(answer.provider).toBe("wasm");
+    expect(answer.runtime).toMatchObject({ adapter: null, why_not_webgpu: "the model's manifest allows only wasm" });
+    expect(answerOf(answer.output)).toBeCloseTo(expectedOutput(tinyWeights), 2);
+  });
+
+  it("answers local-first with the edge's shapes: on this device when synced, else on the edge, saying where", async () => {
+    const edge = `${fx.url}/edge`;
+    const before = fx.requests.filter((r) => r.path.startsWith("/edge/")).length;
+    const bad = await fx.page.evaluate(
+      async ([edgeUrl]) => {
+        const ef = (globalThis as unknown as Page).edgefleet;
+        try {
+          await ef.client(edgeUrl).predict({ model: "use-lite", input: { text: 5 } });
+          return null;
+        } catch (error) {
+          return { status: (error as { status?: number }).status, code: (error as { code?: string }).code };
+        }
+      },
+      [edge],
+    );
+    // Bad input is refused on the device with the edge's own error, and not sent on.
+    expect(bad).toEqual({ status: 400, code: "invalid_request" });
+    expect(fx.requests.filter((r) => r.path.startsWith("/edge/")).length).toBe(before);
+
+    const r = await fx.page.evaluate(
+      async ([edgeUrl, input]) => {
+        const ef = (globalThis as unknown as Page).edgefleet;
+        const client = ef.client(edgeUrl);
+        return {
+          local: await client.embeddings({ model: "use-lite", input }),
+          edge: await client.embeddings({ model: "use-lite", input }, "edge"),
+          unsynced: await ef
+            .client(edgeUrl, ef.deviceFor(undefined, "never-synced"))
+            .embeddings({ model: "use-lite", input }),
+        };
+      },
+      [edge, SENTENCES] as const,
+    );
+    expect(r.local.computed).toMatchObject({
+      where: "local",
+      provider: "webgpu",
+      adapter: expect.stringMatching(/swiftshader/i),
+      reason: null,
+    });
+    expect(r.edge.computed).toMatchObject({ where: "edge", provider: "cpu", served_by: "edge/test" });
+    expect(r.unsynced.computed).toMatchObject({ where: "edge", reason: "use-lite is not synced on this device" });
+    for (const answer of [r.local, r.edge, r.unsynced]) {
+      expect(answer).toMatchObject({
+        object: "list",
+        model: "use-lite",
+        usage: { prompt_tokens: r.edge.usage.prompt_tokens },
+      });
+      expect(answer.data).toHaveLength(SENTENCES.length);
+    }
+    for (let i = 0; i < SENTENCES.length; i++) {
+      const vector = (a: typeof r.local) => a.data[i]?.embedding as number[];
+      expect(cosine(vector(r.local), vector(r.edge))).toBeGreaterThanOrEqual(0.999);
+    }
+  });
+
   it("keeps running offline after one sync: a reload with the network off still answers on WebGPU", async () => {
     expect(await fx.page.evaluate(() => (globalThis as unknown as Page).edgefleet.offlineReady())).toBe("activated");
     await fx.context.setOffline(true);
@@ -283,5 +379,29 @@ describe.skipIf(chromiumMissing() !== undefined)("browser device (Chromium, WebG
     const honest = await sync();
     expect(honest).toMatchObject({ models: [{ status: "installed", version: "1.1.0", previous: "1.0.0" }] });
     expect(await run()).toMatchObject({ version: "1.1.0", provider: "webgpu" });
+  });
+
+  it("the /device page syncs with a progress bar and shows provider, adapter and latency beside the edge", async () => {
+    // A fresh device folder, so the page's sync really downloads.
+    await fx.page.goto(`${fx.url}/device/?store=page&edge=${encodeURIComponent(`${fx.url}/edge`)}`);
+    await fx.page.waitForFunction(() => document.getElementById("env")?.textContent?.includes("WebGPU adapter"));
+    await fx.page.fill("#model", "use-lite");
+    await fx.page.click("#sync");
+    await fx.page.waitForFunction(() => document.getElementById("status")?.textContent?.includes('"current"'));
+    const bar = await fx.page.$eval("#progress", (p) => ({
+      value: (p as HTMLProgressElement).value,
+      max: (p as HTMLProgressElement).max,
+    }));
+    expect(bar.max).toBeGreaterThan(1_000_000);
+    expect(bar.value).toBe(bar.max);
+    await fx.page.fill("#input", JSON.stringify({ text: "hello from the page" }));
+    await fx.page.click("#run");
+    await fx.page.waitForFunction(() => document.getElementById("edge-facts")?.textContent?.includes("edge/test"));
+    const local = await fx.page.$eval("#local-facts", (el) => el.textContent ?? "");
+    expect(local).toMatch(/wherelocal/);
+    expect(local).toMatch(/providerwebgpu/);
+    expect(local).toMatch(/adapter.*swiftshader/i);
+    expect(local).toMatch(/latency\d+\.\d ms/);
+    expect(await fx.page.$eval("#edge-facts", (el) => el.textContent ?? "")).toMatch(/whereedge.*providercpu/);
   });
 });

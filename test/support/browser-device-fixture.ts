@@ -3,6 +3,8 @@
  * a temp folder, a real signed registry with default models, the real control-plane app
  * serving `/device/` and `/registry/` on loopback (with a request log and a `tamper` hook, as
  * in `registry-fixture.ts`), and headless Chromium with WebGPU on the software adapter.
+ * With `edgeUrl`, `/edge/*` is a reverse proxy to that edge — the page and the edge on one
+ * origin, as a site that routes a path to its PoP has them (the edge sends no CORS headers).
  */
 import { serve } from "@hono/node-server";
 import type { Server } from "node:http";
@@ -50,7 +52,21 @@ export interface BrowserDeviceFixture {
   close(): Promise<void>;
 }
 
-export async function startBrowserDevice(drafts: ModelDraft[]): Promise<BrowserDeviceFixture> {
+async function proxy(request: Request, edgeUrl: string): Promise<Response> {
+  const url = new URL(request.url);
+  const body = request.method === "GET" || request.method === "HEAD" ? undefined : await request.arrayBuffer();
+  const res = await fetch(`${edgeUrl}${url.pathname.slice("/edge".length)}${url.search}`, {
+    method: request.method,
+    headers: request.headers,
+    ...(body ? { body } : {}),
+  });
+  return new Response(await res.arrayBuffer(), { status: res.status, headers: res.headers });
+}
+
+export async function startBrowserDevice(
+  drafts: ModelDraft[],
+  options: { edgeUrl?: string } = {},
+): Promise<BrowserDeviceFixture> {
   const app = await buildDeviceApp(await tempDir("device-app"));
   const keys = await makeKeys();
   const registry = await makeRegistry(keys);
@@ -75,7 +91,11 @@ export async function startBrowserDevice(drafts: ModelDraft[]): Promise<BrowserD
     const s = serve(
       {
         fetch: async (request: Request) => {
-          state.requests.push({ path: new URL(request.url).pathname, range: request.headers.get("range") });
+          const path = new URL(request.url).pathname;
+          state.requests.push({ path, range: request.headers.get("range") });
+          if (options.edgeUrl && path.startsWith("/edge/")) {
+            return proxy(request, options.edgeUrl);
+          }
           return (await state.tamper?.(request, honest)) ?? honest(request);
         },
         port: 0,
