@@ -98,7 +98,10 @@ export class BrowserDevice {
    * the result. Either way the version that ran before keeps running.
    */
   sync(request: DeviceSyncRequest): Promise<DeviceSyncResult> {
-    return this.exclusive(() => syncSession(this.session(), request));
+    return this.exclusive(async () => {
+      await this.store.recover();
+      return syncSession(this.session(), request);
+    });
   }
 
   rollback(model: string): Promise<ModelPointer> {

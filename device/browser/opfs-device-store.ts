@@ -24,7 +24,7 @@ import type { DeviceStore, InstalledFile, LocalChunks, VersionToStore } from "..
 import type { InstalledVersions } from "../../shared/device/version-runner.ts";
 import { type ChunkRef, type ModelManifest, ModelManifestSchema } from "../../shared/manifest/model-manifest.ts";
 import { TufError } from "../../shared/tuf/errors.ts";
-import { listNames, readBytes, readFileOrNull, removeEntry, replaceFile, subdir } from "./opfs-files.ts";
+import { listNames, readBytes, readFileOrNull, removeEntry, removeTemps, replaceFile, subdir } from "./opfs-files.ts";
 import { OpfsNamedStore } from "./opfs-named-store.ts";
 
 const MANIFEST = "manifest.json";
@@ -117,7 +117,7 @@ export class OpfsDeviceStore implements DeviceStore, LocalChunks, InstalledVersi
     this.index ??= (async () => {
       const versions: IndexedVersion[] = [];
       const chunks = new Map<string, Located>();
-      for (const digest of (await listNames(await this.dir("versions"))).filter((n) => /^[0-9a-f]{64}$/.test(n))) {
+      for (const digest of (await listNames(await this.dir("versions"))).filter(isDigest)) {
         try {
           const manifest = await this.manifest(digest);
           versions.push({ digest, manifest });
@@ -245,11 +245,21 @@ export class OpfsDeviceStore implements DeviceStore, LocalChunks, InstalledVersi
 
   /** The verified chunks downloaded for a version not installed yet (what a resumed sync does not fetch again). */
   async downloadedChunks(): Promise<string[]> {
-    return (await listNames(await this.dir("chunks"))).filter((n) => /^[0-9a-f]{64}$/.test(n));
+    return (await listNames(await this.dir("chunks"))).filter(isDigest);
   }
 
   async clearChunks(): Promise<void> {
     await removeEntry(await this.root(), "chunks");
+  }
+
+  /**
+   * Clears what a reload in the middle of a write left behind (temp files). Verified chunks
+   * are kept: they are the resumable part of an interrupted download. Runs before each sync.
+   */
+  async recover(): Promise<void> {
+    for (const name of ["trust", "state", "chunks"]) {
+      await removeTemps(await this.dir(name));
+    }
   }
 
   /** Forgets everything this device holds (the page's "reset" button; tests start clean). */
@@ -260,6 +270,10 @@ export class OpfsDeviceStore implements DeviceStore, LocalChunks, InstalledVersi
     }
     this.index = null;
   }
+}
+
+function isDigest(name: string): boolean {
+  return /^[0-9a-f]{64}$/.test(name);
 }
 
 function concat(parts: readonly Uint8Array[], size: number): Uint8Array {

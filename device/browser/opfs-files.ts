@@ -1,15 +1,26 @@
 /**
  * @module
  * Small helpers over the Origin Private File System (`navigator.storage.getDirectory()`): read
- * a file or null, replace a file atomically, list and remove entries. A `createWritable()`
- * stream writes to a swap file that the browser moves over the old file on `close()`, so a
- * reader (or a reload mid-write) sees the old bytes or the new ones, never a mix.
+ * a file or null, replace a file atomically, list and remove entries.
+ *
+ * Replacing is write-to-temp, then `move()` over the name. `createWritable()` alone is not
+ * enough: it commits its swap file atomically on `close()`, but `getFileHandle(name, {create})`
+ * makes an *empty* file under the final name first, so a reload mid-write left empty chunks
+ * and state files (measured: a resumed sync then found a chunk "present" that was empty).
+ * Temp files (`*.tmp`) left by a reload are removed by `removeTemps`.
  */
 
 /** Async iteration over a directory (in the DOM's async-iterable lib, which this project does not load). */
 interface IterableDirectory {
   keys(): AsyncIterableIterator<string>;
 }
+
+/** `FileSystemHandle.move()` (Chromium; the DOM lib does not declare it): renames, replacing an existing file. */
+interface MovableFile {
+  move(name: string): Promise<void>;
+}
+
+export const TEMP_SUFFIX = ".tmp";
 
 function isNotFound(error: unknown): boolean {
   return error instanceof DOMException && (error.name === "NotFoundError" || error.name === "TypeMismatchError");
@@ -47,17 +58,29 @@ export async function readBytes(dir: FileSystemDirectoryHandle, name: string): P
   return file ? new Uint8Array(await file.arrayBuffer()) : null;
 }
 
-/** Replaces the file atomically (swap file, moved into place on close). */
+/** Replaces the file atomically: a reader, or a reload at any moment, sees the old bytes or the new ones. */
 export async function replaceFile(dir: FileSystemDirectoryHandle, name: string, bytes: Uint8Array): Promise<void> {
-  const handle = await dir.getFileHandle(name, { create: true });
+  const temp = `${name}.${crypto.randomUUID()}${TEMP_SUFFIX}`;
+  const handle = await dir.getFileHandle(temp, { create: true });
   const writable = await handle.createWritable();
   try {
     // The cast narrows the buffer type for the DOM typings; our arrays never sit on a SharedArrayBuffer.
     await writable.write(bytes as Uint8Array<ArrayBuffer>);
     await writable.close();
+    await (handle as unknown as MovableFile).move(name);
   } catch (error) {
     await writable.abort().catch(() => undefined);
+    await removeEntry(dir, temp);
     throw error;
+  }
+}
+
+/** Removes what interrupted writes left in `dir` (their temp files). */
+export async function removeTemps(dir: FileSystemDirectoryHandle): Promise<void> {
+  for (const name of await listNames(dir)) {
+    if (name.endsWith(TEMP_SUFFIX) || name.endsWith(".crswap")) {
+      await removeEntry(dir, name);
+    }
   }
 }
 

@@ -5,7 +5,7 @@
  * which is all the updater's commit point (the pointer write) needs.
  */
 import { assertPlainName, type NamedStore } from "../../shared/ports/named-store.ts";
-import { listNames, readBytes, removeEntry, replaceFile } from "./opfs-files.ts";
+import { listNames, readBytes, removeEntry, replaceFile, TEMP_SUFFIX } from "./opfs-files.ts";
 
 export class OpfsNamedStore implements NamedStore {
   private readonly dir: () => Promise<FileSystemDirectoryHandle>;
@@ -30,6 +30,6 @@ export class OpfsNamedStore implements NamedStore {
   }
 
   async list(): Promise<string[]> {
-    return (await listNames(await this.dir())).filter((n) => !n.endsWith(".crswap"));
+    return (await listNames(await this.dir())).filter((n) => !n.endsWith(TEMP_SUFFIX) && !n.endsWith(".crswap"));
   }
 }

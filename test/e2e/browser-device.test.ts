@@ -146,7 +146,7 @@ describe.skipIf(chromiumMissing() !== undefined)("browser device (Chromium, WebG
       ([server]) => (globalThis as unknown as Page).edgefleet.device.sync({ server, models: ["ppocr-det"] }),
       [fx.registryUrl],
     );
-    expect(result.models[0]).toMatchObject({ status: "installed", version: "4.0.0" });
+    expect(result.models[0]).toMatchObject({ status: "installed", version: "4.0.0", error: null });
     expect(result.models[0]?.chunks.local).toBe(kept.length);
     // Where the kept chunks lie in the file (from the installed, signed manifest), and what the resumed sync asked for.
     const file = await fx.page.evaluate(async () => {
