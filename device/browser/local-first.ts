@@ -16,6 +16,7 @@ import { EmbeddingsRequestSchema, type EmbeddingsResponse } from "../../shared/p
 import { SERVED_BY_HEADER } from "../../shared/protocol/headers.ts";
 import { PredictRequestSchema, type PredictResponse } from "../../shared/protocol/predict.ts";
 import { bytesToBase64 } from "../../shared/base64.ts";
+import { requestTexts } from "../../shared/tasks/embeddings.ts";
 import { parseOrThrow } from "../../shared/tasks/request-validation.ts";
 import type { Fetch } from "../../shared/tuf/download.ts";
 import type { BrowserDevice, BrowserRunResult } from "./browser-device.ts";
@@ -110,16 +111,7 @@ export class LocalFirstClient {
       body.model,
       placement,
       async (started) => {
-        const texts = typeof body.input === "string" ? [body.input] : body.input;
-        if (!texts.every((t): t is string => typeof t === "string")) {
-          throw new ApiError(
-            400,
-            "unsupported_input",
-            "input must be text (a string or an array of strings); token ids are not accepted.",
-            { param: "input" },
-          );
-        }
-        const answer = await this.options.device.run(body.model, { text: texts });
+        const answer = await this.options.device.run(body.model, { text: requestTexts(body.input) });
         const { embeddings } = parseEdge(LocalEmbeddingsSchema, answer.output);
         const response: EmbeddingsResponse = {
           object: "list",

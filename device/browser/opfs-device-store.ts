@@ -16,9 +16,8 @@
  * removes. Chunks stay in `chunks/` until their version is installed, so a reload in the
  * middle of a download loses at most the chunk in flight.
  */
-import semverCompare from "semver/functions/compare";
 import { sha256Hex } from "../../shared/crypto/sha256.ts";
-import { placedChunks } from "../../shared/device/chunk-plan.ts";
+import { newestWithFile, placedChunks } from "../../shared/device/chunk-plan.ts";
 import { DeviceError } from "../../shared/device/device-error.ts";
 import type { DeviceStore, InstalledFile, LocalChunks, VersionToStore } from "../../shared/device/device-store.ts";
 import type { InstalledVersions } from "../../shared/device/version-runner.ts";
@@ -167,14 +166,11 @@ export class OpfsDeviceStore implements DeviceStore, LocalChunks, InstalledVersi
   }
 
   async installedFile(model: string, name: string): Promise<InstalledFile | null> {
-    const { versions } = await this.indexed();
-    const newest = versions
-      .filter((v) => v.manifest.id === model && v.manifest.files.some((f) => f.name === name))
-      .toSorted((a, b) => semverCompare(b.manifest.version, a.manifest.version))[0];
-    const file = newest?.manifest.files.find((f) => f.name === name);
-    if (!newest || !file) {
+    const found = newestWithFile((await this.indexed()).versions, model, name);
+    if (!found) {
       return null;
     }
+    const { version: newest, file } = found;
     return {
       size: file.size,
       chunks: placedChunks(file),
