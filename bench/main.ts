@@ -13,6 +13,7 @@ const BENCHES: Record<string, () => Promise<{ run(json: boolean): Promise<BenchR
   verifier: () => import("./verifier.ts"),
   fleet: () => import("./fleet.ts"),
   device: () => import("./device.ts"),
+  webgpu: () => import("./webgpu.ts"),
 };
 
 const args = process.argv.slice(2);

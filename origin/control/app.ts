@@ -25,6 +25,8 @@ export interface ControlDeps {
   authorize: Authorizer;
   /** Longest long poll a client may ask for. */
   maxWaitMs?: number;
+  /** The built browser device for `GET /device/` (its files by relative path); absent: no page. */
+  deviceApp?: (path: string) => Promise<Response | null>;
 }
 
 const FeedQuerySchema = z.object({
@@ -43,6 +45,15 @@ export function controlApp(deps: ControlDeps): Hono {
   const app = new Hono();
   app.route("/registry", registryApp(deps.registry));
   app.get("/healthz", (c) => c.json({ ok: true }));
+  const deviceApp = deps.deviceApp;
+  if (deviceApp) {
+    // The browser device's page, bundle, service worker and ort-web files; public, like the registry.
+    app.get("/device", (c) => c.redirect("/device/"));
+    app.get(
+      "/device/*",
+      async (c) => (await deviceApp(c.req.path.slice("/device/".length) || "index.html")) ?? c.notFound(),
+    );
+  }
 
   app.get("/v1/sync/feed", edge, async (c) => {
     const q = parseOrThrow(FeedQuerySchema, c.req.query(), "query");

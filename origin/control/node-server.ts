@@ -12,6 +12,7 @@ import type { Gate } from "../../shared/sync/protocol.ts";
 import { FsBlobStore } from "../storage/fs-blob-store.ts";
 import { FsNamedStore } from "../storage/fs-named-store.ts";
 import { controlApp } from "./app.ts";
+import { deviceAssets } from "./device-assets.ts";
 import { type Authorizer, tokenAuthorizer } from "./auth.ts";
 import { Coordinator } from "./coordinator.ts";
 import { NamedControlStore } from "./named-control-store.ts";
@@ -30,6 +31,8 @@ export interface ControlPlaneOptions {
   /** Replaces the token check (scoped API keys). */
   authorize?: Authorizer;
   gate?: Partial<Gate>;
+  /** The built browser device (`dist/device`) to serve at `/device/`. */
+  deviceAppDir?: string;
 }
 
 export interface RunningControlPlane {
@@ -48,6 +51,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   const app = controlApp({
     coordinator,
     registry: { metadata, blobs: new FsBlobStore(options.registryDir) },
+    ...(options.deviceAppDir ? { deviceApp: deviceAssets(options.deviceAppDir) } : {}),
     authorize:
       options.authorize ??
       tokenAuthorizer({ operator: options.operatorToken, ...(options.edgeToken ? { edge: options.edgeToken } : {}) }),
