@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { FeedbackRequestSchema, verdictOf } from "../../../shared/protocol/feedback.ts";
 
+const v = (body: object) => verdictOf(FeedbackRequestSchema.parse({ request_id: "r", ...body }));
+
 describe("feedback body", () => {
   it("needs a request id and a label or a score", () => {
     expect(FeedbackRequestSchema.safeParse({ request_id: "r-1" }).success).toBe(false);
@@ -15,7 +17,6 @@ describe("feedback body", () => {
   });
 
   it("reads a verdict from a score, a boolean or a verdict word, not from a class label", () => {
-    const v = (body: object) => verdictOf(FeedbackRequestSchema.parse({ request_id: "r", ...body }));
     expect(v({ score: 0.9 })).toBe("good");
     expect(v({ score: 0.1 })).toBe("bad");
     expect(v({ label: false })).toBe("bad");
