@@ -230,10 +230,16 @@ export function markBypass(res: Response): Response {
 }
 
 function mark(res: Response, status: "miss" | "bypass"): Response {
-  // Responses from fetch have immutable headers; a copy's are ours.
-  const out = new Response(res.body, res);
-  out.headers.set("x-edgefleet-cache", status);
-  return out;
+  try {
+    // Answers the edge built itself (every route's) are marked in place: no second copy per request.
+    res.headers.set("x-edgefleet-cache", status);
+    return res;
+  } catch {
+    // Responses from fetch have immutable headers; a copy's are ours.
+    const out = new Response(res.body, res);
+    out.headers.set("x-edgefleet-cache", status);
+    return out;
+  }
 }
 
 function background(c: Context<EdgeEnv>, work: Promise<void>): void {
