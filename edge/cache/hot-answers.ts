@@ -11,8 +11,7 @@
  * it are asked again each time.
  */
 import type { CachedAnswer } from "../../shared/cache/cache-entry.ts";
-import type { PartitionParts } from "../../shared/cache/cache-keys.ts";
-import { canonicalJson } from "../../shared/cache/canonical-json.ts";
+import type { KeyTexts } from "../../shared/cache/cache-keys.ts";
 
 interface HotEntry {
   answer: CachedAnswer;
@@ -38,8 +37,9 @@ export class HotAnswers {
   }
 
   /** The key of a request in its partition: both exact-layer keys, before they are hashed. */
-  static keyOf(parts: PartitionParts, request: unknown): string {
-    return canonicalJson({ v: 1, ...parts, request });
+  static keyOf(texts: KeyTexts): string {
+    // Canonical JSON never holds a raw newline, so the join is unambiguous.
+    return `${texts.partition}\n${texts.exact}`;
   }
 
   get(key: string, now: number): CachedAnswer | undefined {

@@ -9,7 +9,7 @@
  */
 import type { Context } from "hono";
 import type { CachedAnswer } from "../../shared/cache/cache-entry.ts";
-import { exactKey, type PartitionParts, partitionKey } from "../../shared/cache/cache-keys.ts";
+import { hashKeyText, keyTexts, type PartitionParts } from "../../shared/cache/cache-keys.ts";
 import type { LookupResult } from "../../shared/cache/partition-cache.ts";
 import { ApiError } from "../../shared/errors.ts";
 import type { EdgeEnv } from "../env.ts";
@@ -58,7 +58,8 @@ export async function withCache(
     fields: call.fields,
   };
   // The isolate's own copy first: a repeated request costs neither a hash nor a round trip.
-  const hotKey = cache.hot ? HotAnswers.keyOf(parts, call.request) : undefined;
+  const texts = keyTexts(parts, call.request);
+  const hotKey = cache.hot ? HotAnswers.keyOf(texts) : undefined;
   if (policy.read && hotKey !== undefined) {
     const answer = cache.hot?.get(hotKey, Date.now());
     if (answer) {
@@ -67,7 +68,7 @@ export async function withCache(
       return res;
     }
   }
-  const [partition, exact] = await Promise.all([partitionKey(parts), exactKey(call.request)]);
+  const [partition, exact] = await Promise.all([hashKeyText(texts.partition), hashKeyText(texts.exact)]);
   let vector: Float32Array | undefined;
   let result: LookupResult = { kind: "miss" };
   // Server-Timing phases, so an operator can see what a slow cache answer spent its time on.

@@ -1,7 +1,13 @@
 // The isolate's L1 of exact hits: never outlives the stored entry or its own age bound, stays
 // within its memory bound (least recently used first), and keys every partition part apart.
 import { describe, expect, it } from "vitest";
-import type { PartitionParts } from "../../../shared/cache/cache-keys.ts";
+import {
+  exactKey,
+  keyTexts,
+  type PartitionParts,
+  partitionKey,
+  hashKeyText,
+} from "../../../shared/cache/cache-keys.ts";
 import { HotAnswers } from "../../../edge/cache/hot-answers.ts";
 
 const answer = (body: string) => ({ contentType: "application/json", body, modelVersion: "origin:1" });
@@ -41,17 +47,21 @@ describe("HotAnswers", () => {
     expect(hot.size).toBe(2);
   });
 
-  it("gives another tenant, model version, embedder, field or request another key", () => {
+  it("gives another tenant, model version, embedder, field or request another key", async () => {
     const request = { model: "m", messages: [{ role: "user", content: "hi" }] };
-    const key = HotAnswers.keyOf(parts, request);
-    expect(HotAnswers.keyOf({ ...parts }, { messages: request.messages, model: "m" })).toBe(key);
+    const key = HotAnswers.keyOf(keyTexts(parts, request));
+    expect(HotAnswers.keyOf(keyTexts({ ...parts }, { messages: request.messages, model: "m" }))).toBe(key);
     const others = [
-      HotAnswers.keyOf({ ...parts, tenant: "tenant:b" }, request),
-      HotAnswers.keyOf({ ...parts, modelVersion: "origin:2" }, request),
-      HotAnswers.keyOf({ ...parts, embedder: "e2" }, request),
-      HotAnswers.keyOf({ ...parts, fields: { temperature: 0 } }, request),
-      HotAnswers.keyOf(parts, { ...request, messages: [{ role: "user", content: "hi!" }] }),
+      HotAnswers.keyOf(keyTexts({ ...parts, tenant: "tenant:b" }, request)),
+      HotAnswers.keyOf(keyTexts({ ...parts, modelVersion: "origin:2" }, request)),
+      HotAnswers.keyOf(keyTexts({ ...parts, embedder: "e2" }, request)),
+      HotAnswers.keyOf(keyTexts({ ...parts, fields: { temperature: 0 } }, request)),
+      HotAnswers.keyOf(keyTexts(parts, { ...request, messages: [{ role: "user", content: "hi!" }] })),
     ];
     expect(new Set([key, ...others]).size).toBe(6);
+    // The texts are what the store's hashed keys are made of.
+    const texts = keyTexts(parts, request);
+    expect(await hashKeyText(texts.partition)).toBe(await partitionKey(parts));
+    expect(await hashKeyText(texts.exact)).toBe(await exactKey(request));
   });
 });
