@@ -110,7 +110,8 @@ export class OriginRouter {
     };
     const tried = new Set<OriginState>();
     // Lambda's synchronous payload limit is 6 MB: a larger request would only fail there, so it never goes.
-    if (new TextEncoder().encode(req.body).byteLength > LAMBDA_MAX_BODY) {
+    // (One UTF-16 unit is at most 3 UTF-8 bytes: a short body needs no encoding to know it fits.)
+    if (req.body.length * 3 > LAMBDA_MAX_BODY && new TextEncoder().encode(req.body).byteLength > LAMBDA_MAX_BODY) {
       for (const o of this.origins) {
         if (o.entry.kind === "lambda") {
           tried.add(o);

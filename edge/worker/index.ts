@@ -19,6 +19,7 @@ import { ortWorkerdRuntime } from "./ort-workerd.ts";
 import { DoCacheStore } from "./do-cache-store.ts";
 import type { SemanticCacheDO } from "./semantic-cache-do.ts";
 import { DEFAULT_CACHE_SETTINGS } from "../cache/cache-settings.ts";
+import { HotAnswers } from "../cache/hot-answers.ts";
 import { type OriginBindings, routerFromBindings } from "./origin-router.ts";
 import { HealthRecorder } from "../../shared/sync/health.ts";
 import { FaultInjector } from "../faults.ts";
@@ -123,6 +124,7 @@ function build(env: Env): Hono<EdgeEnv> {
       : {
           cache: {
             store: new DoCacheStore(env.SEMCACHE),
+            hot: new HotAnswers(),
             settings: {
               ...DEFAULT_CACHE_SETTINGS,
               ttlMs: numberOr(env.CACHE_TTL_S, DEFAULT_CACHE_SETTINGS.ttlMs / 1000) * 1000,

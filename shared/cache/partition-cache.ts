@@ -29,7 +29,8 @@ export interface LookupRequest {
 export const STALE_GRACE_MS = 24 * 3600 * 1000;
 
 export type LookupResult =
-  | { kind: "hit"; answer: CachedAnswer }
+  /** `expiresAt`: when the entry stops being a hit (bounds the edge isolate's copy, edge/cache/hot-answers.ts). */
+  | { kind: "hit"; answer: CachedAnswer; expiresAt: number }
   | { kind: "semantic"; answer: CachedAnswer; similarity: number }
   | { kind: "stale"; answer: CachedAnswer; ageMs: number }
   | { kind: "miss"; rejected?: { reason: string; similarity: number } };
@@ -53,7 +54,7 @@ export class PartitionCache {
     const exact = this.table.byExactKey(req.exactKey);
     if (exact && exact.expiresAt > req.now) {
       this.table.touch(exact.id, req.now);
-      return { kind: "hit", answer: exact.answer };
+      return { kind: "hit", answer: exact.answer, expiresAt: exact.expiresAt };
     }
     if (exact && req.allowStale && exact.expiresAt + STALE_GRACE_MS > req.now) {
       return { kind: "stale", answer: exact.answer, ageMs: req.now - exact.expiresAt };
