@@ -21,6 +21,7 @@ import type { SemanticCacheDO } from "./semantic-cache-do.ts";
 import { DEFAULT_CACHE_SETTINGS } from "../cache/cache-settings.ts";
 import { type OriginBindings, routerFromBindings } from "./origin-router.ts";
 import { HealthRecorder } from "../../shared/sync/health.ts";
+import { PopMetricsRecorder } from "../../shared/sync/pop-metrics-recorder.ts";
 import { FaultInjector } from "../faults.ts";
 import { workerSync } from "./worker-sync.ts";
 
@@ -81,6 +82,8 @@ function build(env: Env): Hono<EdgeEnv> {
     log,
   });
   const health = new HealthRecorder();
+  const metrics = new PopMetricsRecorder();
+  const router = routerFromBindings(env, log);
   sync =
     env.CONTROL_URL && env.TRUSTED_ROOT
       ? workerSync({
@@ -95,6 +98,7 @@ function build(env: Env): Hono<EdgeEnv> {
           health,
           stub,
           log,
+          metrics: () => metrics.snapshot(router?.originStates() ?? []),
         })
       : undefined;
   return createEdgeApp({
@@ -104,6 +108,7 @@ function build(env: Env): Hono<EdgeEnv> {
     catalog,
     engine,
     health,
+    metrics,
     ...(sync ? { sync } : {}),
     ...(env.FAULTS === "on" ? { faults: new FaultInjector() } : {}),
     limits: { ...DEFAULT_LIMITS, maxBodyBytes: numberOr(env.MAX_BODY_BYTES, DEFAULT_LIMITS.maxBodyBytes) },
@@ -133,7 +138,7 @@ function build(env: Env): Hono<EdgeEnv> {
             },
           },
         }),
-    router: routerFromBindings(env, log),
+    router,
   });
 }
 
