@@ -87,8 +87,12 @@ export const devCommand = defineCommand({
       ].join("\n"),
     );
     await new Promise<void>((resolve) => {
-      process.once("SIGINT", resolve);
-      process.once("SIGTERM", resolve);
+      for (const signal of ["SIGINT", "SIGTERM"] as const) {
+        // Miniflare's exit hook would kill workerd and exit 130 at once, before the origins drain;
+        // stop it from racing the orderly close below (its exit hook still kills workerd if we crash).
+        process.removeAllListeners(signal);
+        process.once(signal, resolve);
+      }
     });
     if (!args.json) {
       process.stdout.write("\nStopping…\n");

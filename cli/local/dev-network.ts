@@ -94,7 +94,8 @@ export async function startDevNetwork(o: DevNetworkOptions): Promise<DevNetwork>
   };
   try {
     say("Publishing the default models into a fresh signed registry…");
-    const bundle = buildEdgeBundle();
+    // Its own output folder, so a test or bench building the default bundle at the same time never races it.
+    const bundle = buildEdgeBundle("dist/edge-dev");
     const models = await Promise.all(defaultModelSources().map((s) => buildManifest(s)));
     const registry = await createDevRegistry(stateDir, models);
     const control = await startControlPlane({
