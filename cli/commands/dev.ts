@@ -69,8 +69,8 @@ export const devCommand = defineCommand({
       [
         "",
         `edgefleet is up in ${(network.readyMs / 1000).toFixed(1)} s`,
-        ...network.pops.map((p) => `  edge ${p.pop}:       ${p.url}`),
-        ...network.origins.map((o) => `  origin ${o.region}: ${o.url}  (log: ${o.log})`),
+        ...network.pops.map((p) => `  ${`edge ${p.pop}:`.padEnd(18)}${p.url}`),
+        ...network.origins.map((o) => `  ${`origin ${o.region}:`.padEnd(18)}${o.url}  (log: ${o.log})`),
         `  control plane:    ${network.control.url}  (metrics: ${network.control.metrics})`,
         `  dashboard:        ${network.control.dashboard}`,
         `  models:           ${network.models.join(", ")}`,
@@ -91,7 +91,9 @@ export const devCommand = defineCommand({
         // Miniflare's exit hook would kill workerd and exit 130 at once, before the origins drain;
         // stop it from racing the orderly close below (its exit hook still kills workerd if we crash).
         process.removeAllListeners(signal);
-        process.once(signal, resolve);
+        // Kept installed: Ctrl-C reaches this process from the terminal and again through npm/tsx,
+        // and a repeat must not cut the close short.
+        process.on(signal, () => resolve());
       }
     });
     if (!args.json) {
