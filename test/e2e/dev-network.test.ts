@@ -126,15 +126,16 @@ describe("edgefleet dev (npm start)", () => {
         const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
         const res = await page.goto(info.control.dashboard);
         expect(res?.status()).toBe(200);
-        // Traffic sent after the page loaded shows up through the live panel.
-        for (const pop of info.pops) {
-          await predictVad(pop.url, `dev-live-${pop.pop}`);
+        // Traffic sent after the page loaded shows up through the live panel (a bounded burst, ~3 s).
+        for (let round = 0; round < 12; round++) {
+          await Promise.all(info.pops.map((pop) => predictVad(pop.url, `dev-live-${pop.pop}-${round}`)));
+          await new Promise((r) => setTimeout(r, 250));
         }
         for (const pop of info.pops) {
           const section = page.locator(`section[data-pop="${pop.pop}"]`);
           await section.waitFor();
           await page.waitForFunction(
-            (p) => Number(document.querySelector(`section[data-pop="${p}"] [data-testid=requests]`)?.textContent) >= 3,
+            (p) => Number(document.querySelector(`section[data-pop="${p}"] [data-testid=requests]`)?.textContent) >= 14,
             pop.pop,
             { timeout: 20_000 },
           );
@@ -148,6 +149,9 @@ describe("edgefleet dev (npm start)", () => {
           expect(text).toContain("closed");
         }
         expect(Number(await page.locator("[data-testid=total-requests]").textContent())).toBeGreaterThan(0);
+        // Every rollout has converged on both PoPs.
+        const rollouts = (await page.locator("section", { hasText: "Rollouts" }).textContent()) ?? "";
+        expect(rollouts.match(/2\/2/g)).toHaveLength(info.models.length);
         await mkdir(ARTIFACTS, { recursive: true });
         await page.screenshot({ path: join(ARTIFACTS, "dashboard.png"), fullPage: true });
         // Without the operator token the dashboard stays shut.

@@ -22,7 +22,17 @@ export interface PopView {
 }
 
 export interface FleetView {
-  rollouts: { model: string; stable: string; canary: string; percent: number; generation: number; reason: string }[];
+  rollouts: {
+    model: string;
+    stable: string;
+    canary: string;
+    percent: number;
+    generation: number;
+    reason: string;
+    /** PoPs serving the version this rollout wants for them, of the PoPs that reported the model. */
+    converged: number;
+    reporting: number;
+  }[];
   pops: PopView[];
   totalRequests: number;
 }
@@ -61,14 +71,20 @@ export function fleetView(status: Status, now: number): FleetView {
     };
   });
   return {
-    rollouts: status.rollouts.map((r) => ({
-      model: r.model,
-      stable: r.stable ?? "—",
-      canary: r.canary?.version ?? "—",
-      percent: r.canary?.percent ?? 0,
-      generation: r.generation,
-      reason: r.reason,
-    })),
+    rollouts: status.rollouts.map((r) => {
+      const reports = status.pops.flatMap((p) => p.models.filter((m) => m.model === r.model));
+      return {
+        model: r.model,
+        stable: r.stable ?? "—",
+        canary: r.canary?.version ?? "—",
+        percent: r.canary?.percent ?? 0,
+        generation: r.generation,
+        reason: r.reason,
+        converged: reports.filter((m) => m.state === "serving" && m.served !== undefined && m.served === m.desired)
+          .length,
+        reporting: reports.length,
+      };
+    }),
     pops,
     totalRequests: pops.reduce((a, p) => a + p.requests, 0),
   };

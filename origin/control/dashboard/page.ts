@@ -7,7 +7,8 @@
  */
 import { html, raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
-import { barChart, progress } from "./charts.ts";
+import { barChart, lineChart, progress } from "./charts.ts";
+import type { Series } from "./history.ts";
 import type { FleetView, PopView } from "./fleet-view.ts";
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -44,21 +45,23 @@ export function layout(title: string, active: string, token: string, body: Html)
       <body>
         <header>
           <strong>edgefleet</strong>
-          <nav>${NAV.map((n) => html`<a href="${n.href}${q}" class="${n.href === active ? "on" : ""}">${n.label}</a> `)}</nav>
+          <nav>
+            ${NAV.map((n) => html`<a href="${n.href}${q}" class="${n.href === active ? "on" : ""}">${n.label}</a> `)}
+          </nav>
         </header>
         <main>${body}</main>
       </body>
     </html>`;
 }
 
-export function dashboardPage(view: FleetView, token: string): Html {
+export function dashboardPage(view: FleetView, rates: readonly Series[], token: string): Html {
   return layout(
     "Fleet",
     "/dashboard",
     token,
-    html`<div id="panel" data-live="/dashboard/panel">${fleetPanel(view)}</div>
+    html`<div id="panel" data-live="/dashboard/panel">${fleetPanel(view, rates)}</div>
       <script>
-        ${raw(LIVE_SCRIPT)}
+        ${raw(LIVE_SCRIPT)};
       </script>`,
   );
 }
@@ -78,12 +81,13 @@ const LIVE_SCRIPT = `(() => {
 const pct = (x: number | null) => (x === null ? "—" : `${(x * 100).toFixed(1)}%`);
 const ms = (x: number | null) => (x === null ? "—" : `≤${x} ms`);
 
-export function fleetPanel(view: FleetView): Html {
+export function fleetPanel(view: FleetView, rates: readonly Series[]): Html {
   return html`<section>
       <h2>Fleet</h2>
       <span class="big" data-testid="total-requests">${view.totalRequests}</span>
       <span class="muted">requests across ${view.pops.length} PoPs</span>
       <div class="charts">
+        ${lineChart("Requests per second", rates)}
         ${barChart(
           "Requests per PoP",
           view.pops.map((p) => ({ label: p.pop, value: p.requests })),
@@ -113,10 +117,29 @@ export function fleetPanel(view: FleetView): Html {
     <section>
       <h2>Rollouts</h2>
       <table>
-        <tr><th>model</th><th>stable</th><th>canary</th><th>canary share</th><th>generation</th><th>last change</th></tr>
+        <tr>
+          <th>model</th>
+          <th>stable</th>
+          <th>canary</th>
+          <th>canary share</th>
+          <th>PoPs on target</th>
+          <th>generation</th>
+          <th>last change</th>
+        </tr>
         ${view.rollouts.map(
           (r) =>
-            html`<tr><td>${r.model}</td><td>${r.stable}</td><td>${r.canary}</td><td>${progress(r.percent)} ${r.percent}%</td><td>${r.generation}</td><td>${r.reason}</td></tr>`,
+            html`<tr>
+              <td>${r.model}</td>
+              <td>${r.stable}</td>
+              <td>${r.canary}</td>
+              <td>${progress(r.percent)} ${r.percent}%</td>
+              <td>
+                ${progress(r.reporting > 0 ? (100 * r.converged) / r.reporting : 0, "#10b981")}
+                ${r.converged}/${r.reporting}
+              </td>
+              <td>${r.generation}</td>
+              <td>${r.reason}</td>
+            </tr>`,
         )}
       </table>
     </section>
@@ -125,23 +148,51 @@ export function fleetPanel(view: FleetView): Html {
 
 function popSection(p: PopView): Html {
   return html`<section data-pop="${p.pop}">
-    <h2>PoP ${p.pop} ${p.canary ? html`<span class="pill ready">canary</span>` : ""}
-      <span class="muted">reported ${p.ageS} s ago · <span data-testid="requests">${p.requests}</span> requests · errors ${pct(p.errorRate)} · cache hits ${pct(p.cacheHitRate)} · p50 ${ms(p.p50)} · p95 ${ms(p.p95)} · p99 ${ms(p.p99)}</span></h2>
+    <h2>
+      PoP ${p.pop} ${p.canary ? html`<span class="pill ready">canary</span>` : ""}
+      <span class="muted"
+        >reported ${p.ageS} s ago · <span data-testid="requests">${p.requests}</span> requests · errors
+        ${pct(p.errorRate)} · cache hits ${pct(p.cacheHitRate)} · p50 ${ms(p.p50)} · p95 ${ms(p.p95)} · p99
+        ${ms(p.p99)}</span
+      >
+    </h2>
     <table>
-      <tr><th>model</th><th>serves</th><th>desired</th><th>readiness</th></tr>
+      <tr>
+        <th>model</th>
+        <th>serves</th>
+        <th>desired</th>
+        <th>readiness</th>
+      </tr>
       ${p.models.map(
         (m) =>
-          html`<tr><td>${m.model}</td><td class="version">${m.served}</td><td>${m.desired}</td><td><span class="pill ${m.state}">${m.state}</span></td></tr>`,
+          html`<tr>
+            <td>${m.model}</td>
+            <td class="version">${m.served}</td>
+            <td>${m.desired}</td>
+            <td><span class="pill ${m.state}">${m.state}</span></td>
+          </tr>`,
       )}
     </table>
-    ${p.origins.length > 0
-      ? html`<table>
-          <tr><th>origin</th><th>region</th><th>breaker</th><th>latency (EWMA)</th></tr>
-          ${p.origins.map(
-            (o) =>
-              html`<tr><td>${o.id}</td><td>${o.region}</td><td><span class="pill ${o.breaker}">${o.breaker}</span></td><td>${o.latencyMs === null ? "—" : `${o.latencyMs.toFixed(1)} ms`}</td></tr>`,
-          )}
-        </table>`
-      : ""}
+    ${
+      p.origins.length > 0
+        ? html`<table>
+            <tr>
+              <th>origin</th>
+              <th>region</th>
+              <th>breaker</th>
+              <th>latency (EWMA)</th>
+            </tr>
+            ${p.origins.map(
+              (o) =>
+                html`<tr>
+                  <td>${o.id}</td>
+                  <td>${o.region}</td>
+                  <td><span class="pill ${o.breaker}">${o.breaker}</span></td>
+                  <td>${o.latencyMs === null ? "—" : `${o.latencyMs.toFixed(1)} ms`}</td>
+                </tr>`,
+            )}
+          </table>`
+        : ""
+    }
   </section>`;
 }

@@ -10,6 +10,7 @@ import { ApiError } from "../../../shared/errors.ts";
 import type { Authorizer } from "../auth.ts";
 import type { Coordinator } from "../coordinator.ts";
 import { fleetView } from "./fleet-view.ts";
+import { RequestHistory } from "./history.ts";
 import { dashboardPage, fleetPanel } from "./page.ts";
 
 export function dashboardRoutes(coordinator: Coordinator, authorize: Authorizer): Hono {
@@ -26,10 +27,16 @@ export function dashboardRoutes(coordinator: Coordinator, authorize: Authorizer)
     }
     await next();
   });
-  const view = async () => fleetView(await coordinator.status(), Date.now());
-  app.get("/dashboard", async (c) => c.html(dashboardPage(await view(), c.req.query("token") ?? "")));
-  app.get("/dashboard/panel", async (c) => c.html(fleetPanel(await view())));
-  app.get("/dashboard/fleet.json", async (c) => c.json(await view()));
+  const history = new RequestHistory();
+  const view = async () => {
+    const now = Date.now();
+    const v = fleetView(await coordinator.status(), now);
+    history.add(now, new Map(v.pops.map((p) => [p.pop, p.requests])));
+    return v;
+  };
+  app.get("/dashboard", async (c) => c.html(dashboardPage(await view(), history.series(), c.req.query("token") ?? "")));
+  app.get("/dashboard/panel", async (c) => c.html(fleetPanel(await view(), history.series())));
+  app.get("/dashboard/fleet.json", async (c) => c.json({ ...(await view()), rates: history.series() }));
   app.get("/", (c) => c.redirect("/dashboard"));
   return app;
 }

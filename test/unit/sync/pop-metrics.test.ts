@@ -3,6 +3,7 @@
 // control plane's /metrics says for them.
 import { describe, expect, it } from "vitest";
 import { fleetView } from "../../../origin/control/dashboard/fleet-view.ts";
+import { RequestHistory } from "../../../origin/control/dashboard/history.ts";
 import { fleetMetrics } from "../../../origin/control/fleet-metrics.ts";
 import { histogramQuantile } from "../../../shared/sync/pop-metrics.ts";
 import { PopMetricsRecorder } from "../../../shared/sync/pop-metrics-recorder.ts";
@@ -92,6 +93,7 @@ describe("PoP metrics", () => {
     expect(pop).toMatchObject({ pop: "pop-a", ageS: 2, requests: 100, p50: 10, p95: 50 });
     expect(pop?.errorRate).toBeCloseTo(0.01);
     expect(pop?.cacheHitRate).toBeCloseTo(8 / 98);
+    expect(fleetView(status, 12_400).rollouts[0]).toMatchObject({ model: "silero-vad", converged: 1, reporting: 1 });
   });
 
   it("exports the reported traffic on the control plane's /metrics", async () => {
@@ -101,5 +103,28 @@ describe("PoP metrics", () => {
     expect(text).toContain('edgefleet_edge_request_duration_ms_bucket{pop="pop-a",le="+Inf"} 100');
     expect(text).toContain('edgefleet_edge_origin_breaker{pop="pop-a",origin="us-east",region="us-east"} 2');
     expect(text).toContain('edgefleet_control_pop_model_serving{pop="pop-a",model="silero-vad",version="4.0.0"} 1');
+  });
+});
+
+describe("request history (the dashboard's rate chart)", () => {
+  it("turns cumulative counts into rates, keeps one sample a second, and survives a counter reset", () => {
+    const h = new RequestHistory(3, 1000);
+    h.add(0, new Map([["pop-a", 10]]));
+    h.add(500, new Map([["pop-a", 99]])); // too soon: dropped
+    h.add(2000, new Map([["pop-a", 30]]));
+    h.add(3000, new Map([["pop-a", 4]])); // the isolate restarted: 4 new requests
+    expect(h.series()).toEqual([{ name: "pop-a", points: [10, 4] }]);
+    h.add(
+      4000,
+      new Map([
+        ["pop-a", 6],
+        ["pop-b", 1],
+      ]),
+    );
+    // Bounded: the oldest sample went.
+    expect(h.series()).toEqual([
+      { name: "pop-a", points: [4, 2] },
+      { name: "pop-b", points: [0, 1] },
+    ]);
   });
 });
