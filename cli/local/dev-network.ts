@@ -124,7 +124,9 @@ export async function startDevNetwork(o: DevNetworkOptions): Promise<DevNetwork>
           host: o.host,
           port: o.ports.pops[i] ?? 0,
           bundle: await bundle,
+          logFile: join(stateDir, "logs", `edge-${pop}.log`),
           vars: {
+            LOG_LEVEL: "info",
             CONTROL_URL: control.url,
             CONTROL_TOKEN: edgeToken,
             TRUSTED_ROOT: registry.root,

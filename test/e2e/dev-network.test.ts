@@ -25,9 +25,27 @@ const ARTIFACTS = "test-artifacts";
 let child: ChildProcess;
 let info: DevInfo;
 let output = "";
+let state: string;
+
+async function logLine(file: string, id: string): Promise<Record<string, unknown> | undefined> {
+  // The edge's lines reach its file through workerd's stdout: give them a moment.
+  for (let i = 0; i < 40; i++) {
+    const text = await readFile(file, "utf8").catch(() => "");
+    const line = text
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.request_id === id);
+    if (line) {
+      return line;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return undefined;
+}
 
 beforeAll(async () => {
-  const state = await tempDir("dev");
+  state = await tempDir("dev");
   child = spawn(process.execPath, ["cli/bin.mjs", "dev", "--port", "0", "--state", state, "--json"], {
     env: { ...process.env, NO_COLOR: "1" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -45,6 +63,7 @@ beforeAll(async () => {
     });
     child.once("exit", (code) => reject(new Error(`edgefleet dev exited ${code}: ${output}${stdout}`)));
   });
+  console.log(`edgefleet dev: ready in ${info.ready_ms} ms`);
 }, 150_000);
 
 afterAll(() => {
@@ -82,7 +101,7 @@ describe("edgefleet dev (npm start)", () => {
     }
   });
 
-  it("carries the edge's request id to the origin's structured log", async () => {
+  it("carries the edge's request id to the origin: the same id in both structured logs", async () => {
     for (const [i, pop] of info.pops.entries()) {
       const id = `dev-test-${pop.pop}-${Date.now()}`;
       const res = await predictVad(pop.url, id);
@@ -92,9 +111,18 @@ describe("edgefleet dev (npm start)", () => {
       const region = info.origins[i]?.region;
       expect(res.headers.get("x-edgefleet-served-by")).toBe(`origin/${region}`);
       const origin = info.origins.find((o) => o.region === region);
-      const lines = (await readFile(origin?.log ?? "", "utf8")).trim().split("\n");
-      const line = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.request_id === id);
-      expect(line).toMatchObject({ event: "origin.request", region, path: "/v1/predict", status: 200 });
+      expect(await logLine(origin?.log ?? "", id)).toMatchObject({
+        event: "origin.request",
+        region,
+        path: "/v1/predict",
+        status: 200,
+      });
+      expect(await logLine(join(state, "logs", `edge-${pop.pop}.log`), id)).toMatchObject({
+        event: "edge.request",
+        pop: pop.pop,
+        status: 200,
+        served_by: `origin/${region}`,
+      });
     }
   });
 
