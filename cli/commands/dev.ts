@@ -83,6 +83,12 @@ export const devCommand = defineCommand({
         `  curl -si ${b?.url}/v1/predict -H 'content-type: application/json' \\`,
         `    -d '{"model":"silero-vad","input":{"audio":[0,0.01,-0.02,0.03],"sample_rate":16000}}'`,
         "",
+        "Operate it (publish into the dev registry, roll out, watch the dashboard):",
+        `  export EDGEFLEET_CONTROL=${network.control.url} EDGEFLEET_TOKEN=${network.operatorToken}`,
+        `  npx edgefleet status`,
+        `  npx edgefleet publish <model.onnx> --model <id> --version <semver> --task <task> --registry ${network.registryDir} --keys ${network.keysDir}`,
+        `  npx edgefleet rollout <id>@<semver> --canary 50`,
+        "",
         "Ctrl-C stops everything.",
       ].join("\n"),
     );

@@ -12,6 +12,7 @@
  * origin eu-west P+4. Base 0 picks a free port for each.
  */
 import { randomBytes } from "node:crypto";
+import { rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { OriginConfigSchema } from "../../origin/config.ts";
 import { type RunningControlPlane, startControlPlane } from "../../origin/control/node-server.ts";
@@ -93,6 +94,12 @@ export async function startDevNetwork(o: DevNetworkOptions): Promise<DevNetwork>
     }
   };
   try {
+    // Only the folders this network writes: `--state` may point somewhere that holds other things.
+    await Promise.all(
+      ["control", "logs", ...REGIONS.map((r) => `origin-${r}`)].map((d) =>
+        rm(join(stateDir, d), { recursive: true, force: true }),
+      ),
+    );
     say("Publishing the default models into a fresh signed registry…");
     // Its own output folder, so a test or bench building the default bundle at the same time never races it.
     const bundle = buildEdgeBundle("dist/edge-dev");
