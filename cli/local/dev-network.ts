@@ -73,7 +73,9 @@ export interface DevNetwork {
 
 export async function startDevNetwork(o: DevNetworkOptions): Promise<DevNetwork> {
   const started = performance.now();
-  const say = o.onProgress ?? (() => undefined);
+  const progress = o.onProgress ?? (() => undefined);
+  // Each step with the time since the start, so a slow start shows where it spent its time.
+  const say = (m: string) => progress(`[${((performance.now() - started) / 1000).toFixed(1)} s] ${m}`);
   const stateDir = resolve(o.stateDir);
   const named: [number, string][] = [
     ...o.ports.pops.map((p, i): [number, string] => [p, `edge ${POPS[i]}`]),
