@@ -12,6 +12,7 @@ import { drainBody } from "./middleware/drain-body.ts";
 import { limitBody } from "./middleware/limit-body.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
+import { recordMetrics } from "./metrics/record-metrics.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { adminKeyRoutes } from "./routes/admin-keys.ts";
 import { adminTenantRoutes } from "./routes/admin-tenants.ts";
@@ -30,6 +31,7 @@ export function createEdgeApp(deps: EdgeDeps): Hono<EdgeEnv> {
     await next();
   });
   app.use(requestId);
+  app.use(recordMetrics);
   app.use(drainBody(deps.limits.maxBodyBytes));
   app.use("/v1/*", limitBody(deps.limits.maxBodyBytes));
   app.use("/admin/*", limitBody(deps.limits.maxBlobBytes));

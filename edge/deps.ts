@@ -17,6 +17,7 @@ import type { BucketLimits } from "./auth/token-bucket.ts";
 import type { EdgeCache } from "./cache/cache-settings.ts";
 import type { OriginRouter } from "./router/router.ts";
 import type { HealthRecorder } from "../shared/sync/health.ts";
+import type { PopMetricsRecorder } from "../shared/sync/pop-metrics-recorder.ts";
 import type { RoundResult } from "../shared/sync/agent.ts";
 import type { FaultInjector } from "./faults.ts";
 import type { FeedbackSink } from "./feedback/feedback-sink.ts";
@@ -71,6 +72,8 @@ export interface EdgeDeps {
   router?: OriginRouter;
   /** Per model version requests, errors and latency, which the sync agent reports for the health gate. */
   health?: HealthRecorder;
+  /** Traffic counters the sync agent sends to the control plane (`edge/metrics/record-metrics.ts`). */
+  metrics?: PopMetricsRecorder;
   /** The sync agent (`POST /admin/sync` runs one round); absent when no control plane is configured. */
   sync?: { runOnce(waitMs?: number): Promise<RoundResult> };
   /** Operator-injected faults (`PUT /admin/faults/:model`); absent turns the route off. */

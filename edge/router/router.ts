@@ -15,6 +15,7 @@ import {
   REQUEST_ID_HEADER,
 } from "../../shared/protocol/headers.ts";
 import { guardSseStream, type StreamOutcome } from "../../shared/protocol/sse-guard.ts";
+import type { BreakerState } from "./breaker.ts";
 import { OriginState } from "./origin-state.ts";
 import type { OriginTable, RoutingPolicy } from "./origin-table.ts";
 import { type AttemptOutcome, classifyResponse } from "./outcome.ts";
@@ -93,6 +94,16 @@ export class OriginRouter {
   /** True when the model goes to origins even though the edge serves it (the edge's copy is the fallback). */
   originFirst(model: string): boolean {
     return this.originFirstModels.has(model);
+  }
+
+  /** Each origin's breaker state and measured latency, for the PoP's metrics report. */
+  originStates(): { id: string; region: string; breaker: BreakerState; latency_ms: number | null }[] {
+    return this.origins.map((o) => ({
+      id: o.entry.id,
+      region: o.entry.region,
+      breaker: o.breaker.state(),
+      latency_ms: o.latency.count > 0 ? o.latency.ewma(0) : null,
+    }));
   }
 
   async route(req: RouteRequest): Promise<Routed> {

@@ -22,6 +22,7 @@ import { DEFAULT_CACHE_SETTINGS } from "../cache/cache-settings.ts";
 import { HotAnswers } from "../cache/hot-answers.ts";
 import { type OriginBindings, routerFromBindings } from "./origin-router.ts";
 import { HealthRecorder } from "../../shared/sync/health.ts";
+import { PopMetricsRecorder } from "../../shared/sync/pop-metrics-recorder.ts";
 import { FaultInjector } from "../faults.ts";
 import { workerSync } from "./worker-sync.ts";
 
@@ -82,6 +83,8 @@ function build(env: Env): Hono<EdgeEnv> {
     log,
   });
   const health = new HealthRecorder();
+  const metrics = new PopMetricsRecorder();
+  const router = routerFromBindings(env, log);
   sync =
     env.CONTROL_URL && env.TRUSTED_ROOT
       ? workerSync({
@@ -96,6 +99,7 @@ function build(env: Env): Hono<EdgeEnv> {
           health,
           stub,
           log,
+          metrics: () => metrics.snapshot(router?.originStates() ?? []),
         })
       : undefined;
   return createEdgeApp({
@@ -105,6 +109,7 @@ function build(env: Env): Hono<EdgeEnv> {
     catalog,
     engine,
     health,
+    metrics,
     ...(sync ? { sync } : {}),
     ...(env.FAULTS === "on" ? { faults: new FaultInjector() } : {}),
     limits: { ...DEFAULT_LIMITS, maxBodyBytes: numberOr(env.MAX_BODY_BYTES, DEFAULT_LIMITS.maxBodyBytes) },
@@ -135,7 +140,7 @@ function build(env: Env): Hono<EdgeEnv> {
             },
           },
         }),
-    router: routerFromBindings(env, log),
+    router,
   });
 }
 

@@ -17,6 +17,7 @@ import { AgentStateSchema } from "../../shared/sync/agent-state.ts";
 import { ControlClient } from "../../shared/sync/control-client.ts";
 import { EngineWarmer } from "../../shared/sync/engine-warmer.ts";
 import type { HealthRecorder } from "../../shared/sync/health.ts";
+import type { PopMetrics } from "../../shared/sync/pop-metrics.ts";
 import { RegistrySource } from "../../shared/sync/registry-source.ts";
 import { TufClient } from "../../shared/tuf/client.ts";
 import type { WritableModelCatalog } from "../deps.ts";
@@ -34,6 +35,7 @@ export interface WorkerSyncOptions {
   health: HealthRecorder;
   stub: () => DurableObjectStub<ModelCatalogDO>;
   log: Logger;
+  metrics?: () => PopMetrics;
 }
 
 class DoAgentState implements AgentStateStore {
@@ -73,6 +75,7 @@ export function workerSync(o: WorkerSyncOptions): { runOnce(waitMs?: number): Pr
       state: new DoAgentState(o.stub),
       graceMs: o.graceMs,
       log: o.log,
+      ...(o.metrics ? { metrics: o.metrics } : {}),
     });
   };
   return {

@@ -2,9 +2,13 @@
  * @module
  * The self-hosted control plane on Node: the registry on the filesystem (the directory
  * `edgefleet publish` writes), the coordinator's state in one atomically replaced JSON file,
- * the Hono app on `@hono/node-server`.
+ * the Hono app on `@hono/node-server`, with `/metrics` and the operator dashboard (`/dashboard`).
  */
 import { serve } from "@hono/node-server";
+import { Hono } from "hono";
+import { ApiError, errorResponse, toApiError } from "../../shared/errors.ts";
+import { dashboardRoutes } from "./dashboard/routes.ts";
+import { fleetMetrics } from "./fleet-metrics.ts";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -48,14 +52,23 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     versionExists: published(metadata),
     ...(options.gate ? { gate: options.gate } : {}),
   });
-  const app = controlApp({
+  const authorize =
+    options.authorize ??
+    tokenAuthorizer({ operator: options.operatorToken, ...(options.edgeToken ? { edge: options.edgeToken } : {}) });
+  const control = controlApp({
     coordinator,
     registry: { metadata, blobs: new FsBlobStore(options.registryDir) },
     ...(options.deviceAppDir ? { deviceApp: deviceAssets(options.deviceAppDir) } : {}),
-    authorize:
-      options.authorize ??
-      tokenAuthorizer({ operator: options.operatorToken, ...(options.edgeToken ? { edge: options.edgeToken } : {}) }),
+    authorize,
   });
+  // Node only: /metrics (prom-client) and the dashboard sit in front of the shared control app.
+  const metrics = fleetMetrics(() => coordinator.status());
+  const app = new Hono();
+  app.get("/metrics", async (c) => c.body(await metrics.metrics(), 200, { "content-type": metrics.contentType }));
+  app.route("/", dashboardRoutes(coordinator, authorize));
+  app.route("/", control);
+  app.onError((error) => errorResponse(toApiError(error)));
+  app.notFound((c) => errorResponse(new ApiError(404, "not_found", `No route for ${c.req.method} ${c.req.path}.`)));
   const host = options.host ?? "127.0.0.1";
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, () => resolve(s as Server));

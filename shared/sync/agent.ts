@@ -14,6 +14,7 @@ import { silentLogger } from "../log.ts";
 import type { ModelManifest } from "../manifest/model-manifest.ts";
 import { desiredVersion } from "./cohort.ts";
 import type { HealthRecorder } from "./health.ts";
+import type { PopMetrics } from "./pop-metrics.ts";
 import type { Feed, ModelReport, ModelRollout, PopReport } from "./protocol.ts";
 
 export interface ControlApi {
@@ -68,6 +69,8 @@ export interface SyncAgentOptions {
   graceMs?: number;
   now?: () => number;
   log?: Logger;
+  /** The PoP's traffic counters, sent with every report. */
+  metrics?: () => PopMetrics;
 }
 
 export interface RoundResult {
@@ -79,7 +82,10 @@ export interface RoundResult {
 
 export class SyncAgent {
   readonly pop: string;
-  private readonly o: Required<Omit<SyncAgentOptions, "log">> & { log: Logger };
+  private readonly o: Required<Omit<SyncAgentOptions, "log" | "metrics">> &
+    Pick<SyncAgentOptions, "metrics"> & {
+      log: Logger;
+    };
   private running: Promise<RoundResult> | undefined;
 
   constructor(options: SyncAgentOptions) {
@@ -200,6 +206,7 @@ export class SyncAgent {
       pop: this.pop,
       seq: state.seq,
       models: Object.values(state.models).map((m) => ({ ...m, health: this.o.health.of(m.model) })),
+      ...(this.o.metrics ? { metrics: this.o.metrics() } : {}),
     };
   }
 }

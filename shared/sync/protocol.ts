@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { ModelIdSchema, SemverSchema } from "../manifest/model-manifest.ts";
+import { PopMetricsSchema } from "./pop-metrics.ts";
 
 export const ChannelSchema = z.enum(["stable", "canary"]);
 export type Channel = z.infer<typeof ChannelSchema>;
@@ -63,6 +64,8 @@ export const PopReportSchema = z.object({
   pop: PopIdSchema,
   seq: z.number().int().nonnegative(),
   models: z.array(ModelReportSchema).max(1000),
+  /** The PoP's traffic since its isolate started, for the control plane's `/metrics` and dashboard. */
+  metrics: PopMetricsSchema.optional(),
 });
 export type PopReport = z.infer<typeof PopReportSchema>;
 
@@ -93,6 +96,7 @@ export const PopStatusSchema = z.object({
   seq: z.number().int().nonnegative(),
   canary: z.boolean(),
   models: z.array(ModelReportSchema),
+  metrics: PopMetricsSchema.optional(),
 });
 
 export const StatusSchema = z.object({
