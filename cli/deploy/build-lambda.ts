@@ -81,9 +81,10 @@ export async function buildLambdaZip(outDir = "dist/lambda", repoRoot = process.
   return { zip, zippedBytes: zipped.byteLength, unzippedBytes, files: Object.keys(entries).toSorted() };
 }
 
+const mb = (n: number) => `${(n / 10 ** 6).toFixed(1)} MB`;
+
 if (import.meta.url === `file://${process.argv[1] ?? ""}`) {
   const artifact = await buildLambdaZip(process.argv[2]);
-  const mb = (n: number) => `${(n / 10 ** 6).toFixed(1)} MB`;
   console.log(
     `${artifact.zip}: ${mb(artifact.zippedBytes)} zipped (upload limit ${mb(LAMBDA_ZIPPED_UPLOAD_LIMIT_BYTES)}), ` +
       `${mb(artifact.unzippedBytes)} unzipped (limit ${mb(LAMBDA_UNZIPPED_LIMIT_BYTES)}), ${artifact.files.length} files`,

@@ -45,6 +45,8 @@ const embed = (input: string[]) => ({
   body: JSON.stringify({ model: "use-lite", input: { text: input } }),
 });
 
+const cos = (a: number[] = [], b: number[] = []) => a.reduce((s, x, i) => s + x * (b[i] ?? 0), 0);
+
 describe("the packaged Lambda zip", () => {
   it("fits Lambda's 250 MB unzipped limit and ships the Linux x64 onnxruntime binding", () => {
     console.log(
@@ -63,7 +65,6 @@ describe("the packaged Lambda zip", () => {
     const body = JSON.parse(res.body) as { output: { dimensions: number; embeddings: number[][] } };
     const [cat, kitten, stocks] = body.output.embeddings;
     expect(res.headers["x-edgefleet-served-by"]).toBe("lambda/us-east-1");
-    const cos = (a: number[] = [], b: number[] = []) => a.reduce((s, x, i) => s + x * (b[i] ?? 0), 0);
     expect(cat).toHaveLength(512);
     expect(cos(cat, kitten)).toBeGreaterThan(cos(cat, stocks));
     expect(cos(cat, kitten)).toBeGreaterThan(0.5);
