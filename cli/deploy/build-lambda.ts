@@ -5,13 +5,19 @@
  * its native binding (`onnxruntime_binding.node` + `libonnxruntime.so.1`) is loaded by a
  * computed `require`, which a bundler cannot follow, so the package ships beside the bundle
  * under `node_modules/` with only its Linux x64 binaries (Lambda's `x86_64` architecture).
+ * The models ship inside too (`models/`: blobs by sha256 and one manifest each, USE-lite by
+ * default), read from the task root (`/var/task`, Lambda's working directory).
  * No layer: one artifact, one version, rolled back as one.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { build } from "esbuild";
 import { zipSync, type Zippable } from "fflate";
+import { installOriginModels } from "../local/origin-models.ts";
+import { buildManifest } from "../models/build-manifest.ts";
+import { defaultModelSources } from "../models/default-models.ts";
 
 /** Lambda's limits for a zip deployed by upload or from S3 (not a container image). */
 export const LAMBDA_UNZIPPED_LIMIT_BYTES = 250 * 10 ** 6;
@@ -45,7 +51,14 @@ function walk(dir: string, root = dir): string[] {
   });
 }
 
-export async function buildLambdaZip(outDir = "dist/lambda", repoRoot = process.cwd()): Promise<LambdaArtifact> {
+/** Where the models sit in the zip, relative to the task root; the SAM template's config names them. */
+export const LAMBDA_MODELS_DIR = "models";
+
+export async function buildLambdaZip(
+  outDir = "dist/lambda",
+  models: readonly string[] = ["use-lite"],
+  repoRoot = process.cwd(),
+): Promise<LambdaArtifact> {
   const result = await build({
     entryPoints: [join(repoRoot, "origin/lambda/entry.ts")],
     bundle: true,
@@ -70,6 +83,23 @@ export async function buildLambdaZip(outDir = "dist/lambda", repoRoot = process.
       entries[`node_modules/${pkg.name}/${path.replaceAll("\\", "/")}`] = readFileSync(join(dir, path));
     }
   }
+  const sources = defaultModelSources().filter((m) => models.includes(m.id));
+  if (sources.length !== models.length) {
+    throw new Error(
+      `unknown model in ${models.join(", ")}; the default models are ${defaultModelSources()
+        .map((m) => m.id)
+        .join(", ")}`,
+    );
+  }
+  const staging = await mkdtemp(join(tmpdir(), "edgefleet-lambda-models-"));
+  try {
+    await installOriginModels(staging, await Promise.all(sources.map((m) => buildManifest(m))));
+    for (const path of walk(staging)) {
+      entries[`${LAMBDA_MODELS_DIR}/${path.replaceAll("\\", "/")}`] = readFileSync(join(staging, path));
+    }
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
   if (!Object.keys(entries).some((p) => p.endsWith("linux/x64/onnxruntime_binding.node"))) {
     throw new Error("onnxruntime-node has no Linux x64 binding in node_modules: run npm ci on Linux first.");
   }
@@ -84,7 +114,8 @@ export async function buildLambdaZip(outDir = "dist/lambda", repoRoot = process.
 const mb = (n: number) => `${(n / 10 ** 6).toFixed(1)} MB`;
 
 if (import.meta.url === `file://${process.argv[1] ?? ""}`) {
-  const artifact = await buildLambdaZip(process.argv[2]);
+  // npm run build:lambda -- [outDir] [comma-separated model ids]
+  const artifact = await buildLambdaZip(process.argv[2], process.argv[3]?.split(","));
   console.log(
     `${artifact.zip}: ${mb(artifact.zippedBytes)} zipped (upload limit ${mb(LAMBDA_ZIPPED_UPLOAD_LIMIT_BYTES)}), ` +
       `${mb(artifact.unzippedBytes)} unzipped (limit ${mb(LAMBDA_UNZIPPED_LIMIT_BYTES)}), ${artifact.files.length} files`,

@@ -1,15 +1,19 @@
 // The Lambda artifact, not the source: `npm run build:lambda` builds the zip, the test unzips it
 // into a temp dir outside the repo (so nothing resolves from the repo's node_modules), imports
 // the handler from the extracted index.mjs and answers an embeddings request with USE-lite on
-// the onnxruntime-node binding shipped inside the zip.
+// the model files and the onnxruntime-node binding shipped inside the zip.
 import { readFile, mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { unzipSync } from "fflate";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildLambdaZip, type LambdaArtifact, LAMBDA_UNZIPPED_LIMIT_BYTES } from "../../cli/deploy/build-lambda.ts";
+import {
+  buildLambdaZip,
+  type LambdaArtifact,
+  LAMBDA_UNZIPPED_LIMIT_BYTES,
+  LAMBDA_ZIPPED_UPLOAD_LIMIT_BYTES,
+} from "../../cli/deploy/build-lambda.ts";
 import { LambdaResponseSchema } from "../../shared/protocol/lambda-envelope.ts";
-import { installModels } from "../support/origin-fixtures.ts";
 import { tempDir } from "../support/temp-dir.ts";
 
 interface PackagedHandler {
@@ -26,11 +30,11 @@ beforeAll(async () => {
     await mkdir(dirname(join(root, path)), { recursive: true });
     await writeFile(join(root, path), bytes);
   }
-  const models = await installModels(["use-lite"]);
+  // The models packaged in the zip, at the absolute task root (Lambda's cwd; a test worker cannot chdir).
   process.env.EDGEFLEET_ORIGIN_CONFIG = JSON.stringify({
     region: "us-east-1",
-    data_dir: models.dataDir,
-    manifests: models.manifests,
+    data_dir: join(root, "models"),
+    manifests: [join(root, "models/manifests/use-lite.json")],
     threads: 1,
     log_level: "error",
   });
@@ -53,6 +57,7 @@ describe("the packaged Lambda zip", () => {
       `lambda zip: ${(artifact.zippedBytes / 1e6).toFixed(1)} MB zipped, ${(artifact.unzippedBytes / 1e6).toFixed(1)} MB unzipped (limit 250 MB)`,
     );
     expect(artifact.unzippedBytes).toBeLessThan(LAMBDA_UNZIPPED_LIMIT_BYTES);
+    expect(artifact.zippedBytes).toBeLessThan(LAMBDA_ZIPPED_UPLOAD_LIMIT_BYTES);
     expect(artifact.files).toContain("index.mjs");
     expect(artifact.files).toContain("node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node");
   });
