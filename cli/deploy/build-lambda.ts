@@ -13,7 +13,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { build } from "esbuild";
+import { build, type BuildOptions } from "esbuild";
 import { zipSync, type Zippable } from "fflate";
 import { installOriginModels } from "../local/origin-models.ts";
 import { buildManifest } from "../models/build-manifest.ts";
@@ -51,6 +51,19 @@ function walk(dir: string, root = dir): string[] {
   });
 }
 
+/** How Node deployables are bundled (the Lambda zip, the origin image): onnxruntime-node stays a package. */
+export const NODE_BUNDLE = {
+  bundle: true,
+  platform: "node",
+  target: "node22",
+  format: "esm",
+  external: ["onnxruntime-node"],
+  // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  legalComments: "none",
+  logLevel: "warning",
+} satisfies BuildOptions;
+
 /** Where the models sit in the zip, relative to the task root; the SAM template's config names them. */
 export const LAMBDA_MODELS_DIR = "models";
 
@@ -60,18 +73,10 @@ export async function buildLambdaZip(
   repoRoot = process.cwd(),
 ): Promise<LambdaArtifact> {
   const result = await build({
+    ...NODE_BUNDLE,
     entryPoints: [join(repoRoot, "origin/lambda/entry.ts")],
-    bundle: true,
-    platform: "node",
-    target: "node22",
-    format: "esm",
     write: false,
     outfile: "index.mjs",
-    external: ["onnxruntime-node"],
-    // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    legalComments: "none",
-    logLevel: "warning",
   });
   const entries: Zippable = {};
   for (const file of result.outputFiles) {
