@@ -18,6 +18,7 @@ import { tempDir } from "../support/temp-dir.ts";
 
 interface PackagedHandler {
   handler(event: unknown): Promise<unknown>;
+  streamingHandler(event: unknown, stream: { write(chunk: Uint8Array): unknown; end(): unknown }): Promise<void>;
 }
 
 let artifact: LambdaArtifact;
@@ -73,6 +74,22 @@ describe("the packaged Lambda zip", () => {
     expect(cat).toHaveLength(512);
     expect(cos(cat, kitten)).toBeGreaterThan(cos(cat, stocks));
     expect(cos(cat, kitten)).toBeGreaterThan(0.5);
+  });
+
+  it("answers through the streaming handler the SAM template deploys (prelude, 8 NUL bytes, body)", async () => {
+    const chunks: Uint8Array[] = [];
+    let ended = false;
+    await packaged.streamingHandler(embed(["a cat sat on the mat"]), {
+      write: (chunk) => chunks.push(chunk),
+      end: () => (ended = true),
+    });
+    expect(ended).toBe(true);
+    const bytes = Buffer.concat(chunks);
+    const split = bytes.indexOf(Buffer.alloc(8));
+    const prelude = JSON.parse(bytes.subarray(0, split).toString()) as { statusCode: number };
+    const body = JSON.parse(bytes.subarray(split + 8).toString()) as { output: { embeddings: number[][] } };
+    expect(prelude.statusCode).toBe(200);
+    expect(body.output.embeddings[0]).toHaveLength(512);
   });
 
   it("rejects a payload that is not a request envelope with a 400", async () => {
