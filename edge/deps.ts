@@ -19,6 +19,8 @@ import type { OriginRouter } from "./router/router.ts";
 import type { HealthRecorder } from "../shared/sync/health.ts";
 import type { RoundResult } from "../shared/sync/agent.ts";
 import type { FaultInjector } from "./faults.ts";
+import type { CacheFeedbackSink } from "./cache/cache-feedback.ts";
+import type { TenantScorers } from "./cache/tenant-scorers.ts";
 import type { FeedbackSink } from "./feedback/feedback-sink.ts";
 
 /** The catalog as the operator's admin API changes it. */
@@ -77,6 +79,10 @@ export interface EdgeDeps {
   faults?: FaultInjector;
   /** Consumers of `POST /v1/feedback` (outcome monitoring, the learning cache); none: every feedback is a 404. */
   feedbackSinks?: FeedbackSink[];
+  /** Per-tenant tuned pair scorers of the semantic cache; absent: the untuned default (cosine + verifier) for all. */
+  cacheScorers?: TenantScorers;
+  /** Records scored semantic hits so feedback can turn them into training examples (also listed in `feedbackSinks`). */
+  cacheFeedback?: CacheFeedbackSink;
 }
 
 export const DEFAULT_LIMITS: EdgeLimits = { maxBodyBytes: 8 * 2 ** 20, maxBlobBytes: 64 * 2 ** 20 };

@@ -18,6 +18,7 @@ import { cachePolicy } from "./cache-policy.ts";
 import type { EdgeCache } from "./cache-settings.ts";
 import { toCachedAnswer } from "./capture-answer.ts";
 import { PhaseTimer } from "./phase-timer.ts";
+import { recordSemanticHit, searchThreshold, tenantScorer } from "./semantic-scoring.ts";
 import { tenantOf } from "./tenant.ts";
 
 export interface CacheableCall {
@@ -47,12 +48,14 @@ export async function withCache(
     return mark(await produce(), "bypass");
   }
   const embedder = call.semanticQuery === undefined ? undefined : await cacheEmbedder(c, cache.settings.embedderId);
+  const scorer = embedder ? await tenantScorer(c) : undefined;
   const partition = await partitionKey({
     tenant: tenantOf(c),
     route: call.route,
     model: call.model,
     modelVersion: call.modelVersion,
     ...(embedder ? { embedder: embedder.digest } : {}),
+    ...(scorer ? { scorer: scorer.version } : {}),
     fields: call.fields,
   });
   const exact = await exactKey(call.request);
@@ -67,8 +70,15 @@ export async function withCache(
       vector = await timing.time("embed", () => embedder.embed(query));
       // The tenant may have chosen similarity alone; the node's setting applies otherwise.
       const chosen = (await c.get("deps").tenants?.get(c.get("principal").tenant))?.cache_verifier;
-      const semantic = { query, vector, threshold: policy.threshold, verifier: chosen ?? cache.settings.verifier };
+      const semantic = {
+        query,
+        vector,
+        threshold: searchThreshold(c, policy.threshold, scorer),
+        verifier: chosen ?? cache.settings.verifier,
+        ...(scorer ? { scorer } : {}),
+      };
       result = await timing.time("cache-semantic", () => cache.store.lookup(partition, { exactKey: exact, semantic }));
+      recordSemanticHit(c, result, query);
     }
   }
   if (result.kind === "hit" || result.kind === "semantic") {

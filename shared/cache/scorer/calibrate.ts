@@ -8,7 +8,7 @@
  */
 import { probability } from "./pair-scorer.ts";
 import { SCORER_FEATURES } from "./scorer-features.ts";
-import type { Calibration, ScorerModel } from "./scorer-model.ts";
+import { SCORER_FORMAT, type Calibration, type ScorerModel } from "./scorer-model.ts";
 import type { Example, FitOptions, LogisticFit } from "./train-logistic.ts";
 import { fitLogistic } from "./train-logistic.ts";
 
@@ -72,7 +72,7 @@ export function foldsOf(n: number, k: number, seed = 0x2545f491): number[] {
 export function applyFit(fit: LogisticFit, features: readonly number[]): number {
   return probability(
     {
-      format: "edgefleet.cache-scorer/v1",
+      format: SCORER_FORMAT,
       version: "fit",
       features: [],
       mean: fit.mean,
@@ -122,16 +122,18 @@ export interface Operating {
  * negatives count by their weight, as they do in training. When even the strictest threshold
  * cannot meet the bound (too few negatives to vouch for it), the threshold is 1: nothing hits.
  */
-export function chooseThreshold(scored: readonly ScoredExample[], target: number, gateOptions: GateOptions = {}): Operating {
+export function chooseThreshold(
+  scored: readonly ScoredExample[],
+  target: number,
+  gateOptions: GateOptions = {},
+): Operating {
   const gate = gateOf(gateOptions);
   const negatives = scored.filter((s) => s.example.label === 0);
   const positives = scored.filter((s) => s.example.label === 1);
   const negCount = negatives.reduce((sum, s) => sum + (s.example.weight ?? 1), 0);
   const posCount = positives.length;
   // Walk thresholds from the top down through every eligible score.
-  const candidates = scored
-    .filter((s) => eligible(s.example, gate))
-    .toSorted((a, b) => b.p - a.p);
+  const candidates = scored.filter((s) => eligible(s.example, gate)).toSorted((a, b) => b.p - a.p);
   let best = { threshold: 1, falseHits: 0, hits: 0 };
   let falseHits = 0;
   let hits = 0;
@@ -171,7 +173,10 @@ export function chooseThreshold(scored: readonly ScoredExample[], target: number
 }
 
 /** Hits and false hits of a model at its threshold on examples it did not see. */
-export function evaluateModel(model: ScorerModel, examples: readonly Example[]): { hitRate: number; falseHitRate: number } {
+export function evaluateModel(
+  model: ScorerModel,
+  examples: readonly Example[],
+): { hitRate: number; falseHitRate: number } {
   const gate = { candidateFloor: model.candidate_floor, veto: model.veto };
   const hit = (e: Example) => eligible(e, gate) && probability(model, e.features) >= model.threshold;
   const pos = examples.filter((e) => e.label === 1);

@@ -12,7 +12,7 @@
 import { z } from "zod";
 import { SCORER_FEATURES } from "./scorer-features.ts";
 
-export const SCORER_FORMAT = "edgefleet.cache-scorer/v1";
+export const SCORER_FORMAT = "edgefleet.cache-scorer/v1" as const;
 
 const finite = z.number().finite();
 

@@ -52,7 +52,10 @@ export function fitLogistic(examples: readonly Example[], options: FitOptions = 
     scale[j] = s > 1e-9 ? s : 1;
   }
   // Standardised design with a leading 1 for the bias.
-  const x = examples.map((e) => [1, ...Array.from({ length: d }, (_, j) => ((e.features[j] ?? 0) - (mean[j] ?? 0)) / (scale[j] ?? 1))]);
+  const x = examples.map((e) => [
+    1,
+    ...Array.from({ length: d }, (_, j) => ((e.features[j] ?? 0) - (mean[j] ?? 0)) / (scale[j] ?? 1)),
+  ]);
   const beta = new Array<number>(d + 1).fill(0);
   for (let it = 0; it < (options.iterations ?? 25); it++) {
     const grad = new Array<number>(d + 1).fill(0);
