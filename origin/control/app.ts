@@ -18,6 +18,8 @@ import { readJson } from "../../shared/http/read-json.ts";
 import { registryApp, type RegistryReadDeps } from "../registry/app.ts";
 import { type Authorizer, requireRole } from "./auth.ts";
 import type { Coordinator } from "./coordinator.ts";
+import type { CacheTraining } from "./cache-training/cache-training.ts";
+import { cacheTrainingRoutes } from "./cache-training/routes.ts";
 
 export interface ControlDeps {
   coordinator: Coordinator;
@@ -25,6 +27,8 @@ export interface ControlDeps {
   authorize: Authorizer;
   /** Longest long poll a client may ask for. */
   maxWaitMs?: number;
+  /** The learning cache's per-tenant retraining; absent: its routes are not served. */
+  cacheTraining?: CacheTraining;
 }
 
 const FeedQuerySchema = z.object({
@@ -43,6 +47,9 @@ export function controlApp(deps: ControlDeps): Hono {
   const app = new Hono();
   app.route("/registry", registryApp(deps.registry));
   app.get("/healthz", (c) => c.json({ ok: true }));
+  if (deps.cacheTraining) {
+    app.route("/", cacheTrainingRoutes(deps.cacheTraining, { edge, operator }));
+  }
 
   app.get("/v1/sync/feed", edge, async (c) => {
     const q = parseOrThrow(FeedQuerySchema, c.req.query(), "query");
