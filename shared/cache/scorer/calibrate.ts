@@ -10,7 +10,7 @@ import { probability } from "./pair-scorer.ts";
 import { SCORER_FEATURES } from "./scorer-features.ts";
 import { SCORER_FORMAT, type Calibration, type ScorerModel } from "./scorer-model.ts";
 import type { Example, FitOptions, LogisticFit } from "./train-logistic.ts";
-import { fitLogistic } from "./train-logistic.ts";
+import { fitLogistic, zeros } from "./train-logistic.ts";
 
 const COSINE = SCORER_FEATURES.indexOf("cosine");
 const VERIFIER_REJECT = SCORER_FEATURES.indexOf("verifier_reject");
@@ -62,7 +62,7 @@ export function foldsOf(n: number, k: number, seed = 0x2545f491): number[] {
     const j = (s >>> 0) % (i + 1);
     [order[i], order[j]] = [order[j] ?? 0, order[i] ?? 0];
   }
-  const fold = new Array<number>(n).fill(0);
+  const fold = zeros(n);
   order.forEach((idx, pos) => {
     fold[idx] = pos % k;
   });
@@ -96,7 +96,7 @@ export function outOfFold(
   onFold?: (done: number) => void,
 ): ScoredExample[] {
   const fold = foldsOf(examples.length, k);
-  const p = new Array<number>(examples.length).fill(0);
+  const p = zeros(examples.length);
   for (let f = 0; f < k; f++) {
     const model = fitLogistic(
       examples.filter((_, i) => fold[i] !== f),

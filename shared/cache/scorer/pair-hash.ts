@@ -15,8 +15,9 @@ function fnv1a(text: string, seed: number): number {
   return h;
 }
 
+const hex = (n: number) => n.toString(16).padStart(8, "0");
+
 export function pairHash(cached: string, incoming: string): string {
   const key = `${normalise(cached)}\u0000${normalise(incoming)}`;
-  const hex = (n: number) => n.toString(16).padStart(8, "0");
   return hex(fnv1a(key, 0x811c9dc5)) + hex(fnv1a(key, 0x9e3779b9));
 }

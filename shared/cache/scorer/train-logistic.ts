@@ -7,6 +7,9 @@
  */
 import { sigmoid } from "./pair-scorer.ts";
 
+/** A fresh array of n zeros. */
+export const zeros = (n: number): number[] => Array.from({ length: n }, () => 0);
+
 export interface Example {
   /** In `SCORER_FEATURES` order. */
   readonly features: readonly number[];
@@ -34,8 +37,8 @@ export function fitLogistic(examples: readonly Example[], options: FitOptions = 
   const d = options.dimensions ?? examples[0]?.features.length ?? 0;
   const l2 = options.l2 ?? 1;
   const n = examples.length;
-  const mean = new Array<number>(d).fill(0);
-  const scale = new Array<number>(d).fill(0);
+  const mean = zeros(d);
+  const scale = zeros(d);
   for (const e of examples) {
     for (let j = 0; j < d; j++) {
       mean[j] = (mean[j] ?? 0) + (e.features[j] ?? 0) / n;
@@ -56,10 +59,10 @@ export function fitLogistic(examples: readonly Example[], options: FitOptions = 
     1,
     ...Array.from({ length: d }, (_, j) => ((e.features[j] ?? 0) - (mean[j] ?? 0)) / (scale[j] ?? 1)),
   ]);
-  const beta = new Array<number>(d + 1).fill(0);
+  const beta = zeros(d + 1);
   for (let it = 0; it < (options.iterations ?? 25); it++) {
-    const grad = new Array<number>(d + 1).fill(0);
-    const hess = Array.from({ length: d + 1 }, () => new Array<number>(d + 1).fill(0));
+    const grad = zeros(d + 1);
+    const hess = Array.from({ length: d + 1 }, () => zeros(d + 1));
     for (let i = 0; i < n; i++) {
       const xi = x[i] ?? [];
       const e = examples[i];
@@ -108,7 +111,7 @@ export function fitLogistic(examples: readonly Example[], options: FitOptions = 
 /** Solves A·x = b for a symmetric positive-definite A (Cholesky). */
 function solve(a: number[][], b: number[]): number[] {
   const m = b.length;
-  const l = Array.from({ length: m }, () => new Array<number>(m).fill(0));
+  const l = Array.from({ length: m }, () => zeros(m));
   for (let i = 0; i < m; i++) {
     for (let j = 0; j <= i; j++) {
       let sum = a[i]?.[j] ?? 0;
@@ -119,7 +122,7 @@ function solve(a: number[][], b: number[]): number[] {
       li[j] = i === j ? Math.sqrt(Math.max(sum, 1e-12)) : sum / (l[j]?.[j] ?? 1);
     }
   }
-  const y = new Array<number>(m).fill(0);
+  const y = zeros(m);
   for (let i = 0; i < m; i++) {
     let sum = b[i] ?? 0;
     for (let k = 0; k < i; k++) {
@@ -127,7 +130,7 @@ function solve(a: number[][], b: number[]): number[] {
     }
     y[i] = sum / (l[i]?.[i] ?? 1);
   }
-  const out = new Array<number>(m).fill(0);
+  const out = zeros(m);
   for (let i = m - 1; i >= 0; i--) {
     let sum = y[i] ?? 0;
     for (let k = i + 1; k < m; k++) {
