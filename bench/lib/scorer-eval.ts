@@ -7,7 +7,7 @@
  * that saw it. Evaluation only: these pairs never train a scorer that ships.
  */
 import { foldsOf, evaluateModel } from "../../shared/cache/scorer/calibrate.ts";
-import { PairScorer } from "../../shared/cache/scorer/pair-scorer.ts";
+import { PairScorer, probability } from "../../shared/cache/scorer/pair-scorer.ts";
 import { scorerFeatures } from "../../shared/cache/scorer/scorer-features.ts";
 import type { ScorerModel } from "../../shared/cache/scorer/scorer-model.ts";
 import type { Example } from "../../shared/cache/scorer/train-logistic.ts";
@@ -93,6 +93,24 @@ export function scorerLatency(model: ScorerModel, scores: readonly PairScore[], 
     for (const s of scores) {
       const started = performance.now();
       scorer.judge(s.pair.a, s.pair.b, s.cosine);
+      samples.push(performance.now() - started);
+    }
+  }
+  return quantile(samples, 0.5);
+}
+
+/**
+ * What the scorer adds to the verifier's comparison (which the untuned cache already pays): the
+ * lexical features and the model, per candidate, with the comparison computed beforehand.
+ */
+export function scorerOverhead(model: ScorerModel, scores: readonly PairScore[]): number {
+  const verifier = new RuleVerifier({ memo: 0 });
+  const compared = scores.map((s) => ({ s, c: verifier.compare(s.pair.a, s.pair.b) }));
+  const samples: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    for (const { s, c } of compared) {
+      const started = performance.now();
+      probability(model, scorerFeatures(s.cosine, s.pair.a, s.pair.b, c));
       samples.push(performance.now() - started);
     }
   }
