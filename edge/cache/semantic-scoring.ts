@@ -7,7 +7,7 @@
  */
 import type { Context } from "hono";
 import type { LookupResult } from "../../shared/cache/partition-cache.ts";
-import type { ScorerModel } from "../../shared/cache/scorer/scorer-model.ts";
+import { defaultScorer, type ScorerModel } from "../../shared/cache/scorer/scorer-model.ts";
 import type { EdgeEnv } from "../env.ts";
 
 export async function tenantScorer(c: Context<EdgeEnv>): Promise<ScorerModel | undefined> {
@@ -27,6 +27,23 @@ export function searchThreshold(c: Context<EdgeEnv>, policyThreshold: number, sc
     return policyThreshold;
   }
   return scorer.candidate_floor;
+}
+
+/**
+ * The scorer the lookup runs: the tenant's tuned one, or — when feedback is collected — the
+ * untuned default (the same decision as cosine ≥ threshold + verifier, but it reports the
+ * features a hit had, so the very first wrong hit can become training data).
+ */
+export function lookupScorer(
+  c: Context<EdgeEnv>,
+  tuned: ScorerModel | undefined,
+  threshold: number,
+  verifier: "rules" | "off",
+): ScorerModel | undefined {
+  if (tuned || !c.get("deps").cacheFeedback) {
+    return tuned;
+  }
+  return { ...defaultScorer(threshold), veto: verifier === "rules" };
 }
 
 export function recordSemanticHit(c: Context<EdgeEnv>, result: LookupResult, query: string | undefined): void {

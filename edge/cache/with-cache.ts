@@ -18,7 +18,7 @@ import { cachePolicy } from "./cache-policy.ts";
 import type { EdgeCache } from "./cache-settings.ts";
 import { toCachedAnswer } from "./capture-answer.ts";
 import { PhaseTimer } from "./phase-timer.ts";
-import { recordSemanticHit, searchThreshold, tenantScorer } from "./semantic-scoring.ts";
+import { lookupScorer, recordSemanticHit, searchThreshold, tenantScorer } from "./semantic-scoring.ts";
 import { tenantOf } from "./tenant.ts";
 
 export interface CacheableCall {
@@ -70,13 +70,10 @@ export async function withCache(
       vector = await timing.time("embed", () => embedder.embed(query));
       // The tenant may have chosen similarity alone; the node's setting applies otherwise.
       const chosen = (await c.get("deps").tenants?.get(c.get("principal").tenant))?.cache_verifier;
-      const semantic = {
-        query,
-        vector,
-        threshold: searchThreshold(c, policy.threshold, scorer),
-        verifier: chosen ?? cache.settings.verifier,
-        ...(scorer ? { scorer } : {}),
-      };
+      const verifier = chosen ?? cache.settings.verifier;
+      const judge = lookupScorer(c, scorer, policy.threshold, verifier);
+      const threshold = searchThreshold(c, policy.threshold, scorer);
+      const semantic = { query, vector, threshold, verifier, ...(judge ? { scorer: judge } : {}) };
       result = await timing.time("cache-semantic", () => cache.store.lookup(partition, { exactKey: exact, semantic }));
       recordSemanticHit(c, result, query);
     }

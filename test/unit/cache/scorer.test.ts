@@ -10,44 +10,10 @@ import { MemoryCacheStore } from "../../../shared/cache/memory-cache-store.ts";
 import { wilson } from "../../../shared/cache/scorer/calibrate.ts";
 import type { FeedbackExample } from "../../../shared/cache/scorer/feedback-example.ts";
 import { PairScorer } from "../../../shared/cache/scorer/pair-scorer.ts";
-import { scorerFeatures } from "../../../shared/cache/scorer/scorer-features.ts";
 import { defaultScorer, ScorerModelSchema, type ScorerModel } from "../../../shared/cache/scorer/scorer-model.ts";
-import type { Example } from "../../../shared/cache/scorer/train-logistic.ts";
 import { tuneScorer } from "../../../shared/cache/scorer/tune.ts";
-import { RuleVerifier } from "../../../shared/cache/verifier/rule-verifier.ts";
 import { CacheTraining } from "../../../origin/control/cache-training/cache-training.ts";
-
-const verifier = new RuleVerifier();
-const SUBJECTS = [
-  "password",
-  "invoice",
-  "account",
-  "order",
-  "subscription",
-  "profile",
-  "card",
-  "address",
-  "plan",
-  "team",
-];
-const VERBS = ["reset", "change", "update", "cancel", "download", "view", "delete", "renew", "share", "export"];
-
-/** Operator pairs: paraphrases (same verb and subject, other wording) and different requests. */
-function operatorPairs(seed: number): Example[] {
-  const r = seededRandom(seed);
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)] as T;
-  const out: Example[] = [];
-  for (let i = 0; i < 900; i++) {
-    const verb = pick(VERBS);
-    const subject = pick(SUBJECTS);
-    const a = `How do I ${verb} my ${subject}?`;
-    const same = i % 3 === 0;
-    const b = same ? `How can I ${verb} my ${subject}?` : `How do I ${pick(VERBS)} my ${pick(SUBJECTS)} today?`;
-    const cosine = same ? 0.9 + 0.1 * r() : 0.7 + 0.28 * r();
-    out.push({ features: scorerFeatures(cosine, a, b, verifier.compare(a, b)), label: same ? 1 : 0 });
-  }
-  return out;
-}
+import { operatorPairs } from "../../support/scorer-pairs.ts";
 
 const answer = { contentType: "application/json", body: '{"ok":true}', modelVersion: "1" };
 
