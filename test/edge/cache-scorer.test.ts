@@ -12,6 +12,13 @@ const answer = { contentType: "application/json", body: '{"ok":true}', modelVers
 const cached = "How do I close my account?";
 const incoming = "How do I close my account for good?";
 
+const put = (tenant: string, body: unknown) =>
+  SELF.fetch(`${BASE}/admin/cache-scorers/${tenant}`, {
+    method: "PUT",
+    headers: { ...admin(), "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+
 describe("cache scorer in workerd", () => {
   it("the scorer in the lookup decides inside the partition Durable Object", async () => {
     const r = seededRandom(21);
@@ -28,12 +35,6 @@ describe("cache scorer in workerd", () => {
   });
 
   it("PUT /admin/cache-scorers/:tenant refuses another tenant's scorer and rolls back with DELETE", async () => {
-    const put = (tenant: string, body: unknown) =>
-      SELF.fetch(`${BASE}/admin/cache-scorers/${tenant}`, {
-        method: "PUT",
-        headers: { ...admin(), "content-type": "application/json" },
-        body: JSON.stringify(body),
-      });
     const scorer = { ...defaultScorer(0.9), version: "test-1", tenant: "acme" };
     const wrong = await put("bob", scorer);
     expect(wrong.status).toBe(400);
