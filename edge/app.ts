@@ -16,6 +16,7 @@ import { recordMetrics } from "./metrics/record-metrics.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { adminKeyRoutes } from "./routes/admin-keys.ts";
 import { adminTenantRoutes } from "./routes/admin-tenants.ts";
+import { adminCacheScorerRoutes } from "./routes/admin-cache-scorers.ts";
 import { embeddingsRoutes } from "./routes/embeddings.ts";
 import { feedbackRoutes } from "./routes/feedback.ts";
 import { chatRoutes } from "./routes/chat.ts";
@@ -49,6 +50,7 @@ export function createEdgeApp(deps: EdgeDeps): Hono<EdgeEnv> {
   app.route("/", syncRoutes);
   app.route("/", adminKeyRoutes);
   app.route("/", adminTenantRoutes);
+  app.route("/", adminCacheScorerRoutes);
   app.onError(onError);
   app.notFound(onNotFound);
   return app;

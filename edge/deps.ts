@@ -20,6 +20,8 @@ import type { HealthRecorder } from "../shared/sync/health.ts";
 import type { PopMetricsRecorder } from "../shared/sync/pop-metrics-recorder.ts";
 import type { RoundResult } from "../shared/sync/agent.ts";
 import type { FaultInjector } from "./faults.ts";
+import type { CacheFeedbackSink } from "./cache/cache-feedback.ts";
+import type { TenantScorers } from "./cache/tenant-scorers.ts";
 import type { FeedbackSink } from "./feedback/feedback-sink.ts";
 
 /** The catalog as the operator's admin API changes it. */
@@ -80,6 +82,10 @@ export interface EdgeDeps {
   faults?: FaultInjector;
   /** Consumers of `POST /v1/feedback` (outcome monitoring, the learning cache); none: every feedback is a 404. */
   feedbackSinks?: FeedbackSink[];
+  /** Per-tenant tuned pair scorers of the semantic cache; absent: the untuned default (cosine + verifier) for all. */
+  cacheScorers?: TenantScorers;
+  /** Records scored semantic hits so feedback can turn them into training examples (also listed in `feedbackSinks`). */
+  cacheFeedback?: CacheFeedbackSink;
 }
 
 export const DEFAULT_LIMITS: EdgeLimits = { maxBodyBytes: 8 * 2 ** 20, maxBlobBytes: 64 * 2 ** 20 };

@@ -20,6 +20,7 @@ import type { EdgeCache } from "./cache-settings.ts";
 import { toCachedAnswer } from "./capture-answer.ts";
 import { HotAnswers } from "./hot-answers.ts";
 import { PhaseTimer } from "./phase-timer.ts";
+import { lookupScorer, recordSemanticHit, searchThreshold, tenantScorer } from "./semantic-scoring.ts";
 import { tenantOf } from "./tenant.ts";
 
 export interface CacheableCall {
@@ -49,12 +50,14 @@ export async function withCache(
     return mark(await produce(), "bypass");
   }
   const embedder = call.semanticQuery === undefined ? undefined : await cacheEmbedder(c, cache.settings.embedderId);
+  const scorer = embedder ? await tenantScorer(c) : undefined;
   const parts: PartitionParts = {
     tenant: tenantOf(c),
     route: call.route,
     model: call.model,
     modelVersion: call.modelVersion,
     ...(embedder ? { embedder: embedder.digest } : {}),
+    ...(scorer ? { scorer: scorer.version } : {}),
     fields: call.fields,
   };
   // The isolate's own copy first: a repeated request costs neither a hash nor a round trip.
@@ -80,8 +83,12 @@ export async function withCache(
       vector = await timing.time("embed", () => embedder.embed(query));
       // The tenant may have chosen similarity alone; the node's setting applies otherwise.
       const chosen = (await c.get("deps").tenants?.get(c.get("principal").tenant))?.cache_verifier;
-      const semantic = { query, vector, threshold: policy.threshold, verifier: chosen ?? cache.settings.verifier };
+      const verifier = chosen ?? cache.settings.verifier;
+      const judge = lookupScorer(c, scorer, policy.threshold, verifier);
+      const threshold = searchThreshold(c, policy.threshold, scorer);
+      const semantic = { query, vector, threshold, verifier, ...(judge ? { scorer: judge } : {}) };
       result = await timing.time("cache-semantic", () => cache.store.lookup(partition, { exactKey: exact, semantic }));
+      recordSemanticHit(c, result, query);
     }
   }
   if (result.kind === "hit" || result.kind === "semantic") {

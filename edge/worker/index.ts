@@ -25,6 +25,8 @@ import { HealthRecorder } from "../../shared/sync/health.ts";
 import { PopMetricsRecorder } from "../../shared/sync/pop-metrics-recorder.ts";
 import { FaultInjector } from "../faults.ts";
 import { workerSync } from "./worker-sync.ts";
+import { CacheFeedbackSink, shipToControl } from "../cache/cache-feedback.ts";
+import { KvTenantScorers } from "./kv-tenant-scorers.ts";
 
 export { ModelCatalogDO } from "./catalog-do.ts";
 export { SemanticCacheDO } from "./semantic-cache-do.ts";
@@ -102,9 +104,15 @@ function build(env: Env): Hono<EdgeEnv> {
           metrics: () => metrics.snapshot(router?.originStates() ?? []),
         })
       : undefined;
+  // The learning cache: scored semantic hits wait for feedback, which goes to the control plane's retraining.
+  const cacheFeedback = env.CONTROL_URL
+    ? new CacheFeedbackSink({ ship: shipToControl(env.CONTROL_URL, env.CONTROL_TOKEN) })
+    : undefined;
   return createEdgeApp({
     pop,
     log,
+    cacheScorers: new KvTenantScorers(env.CONFIG, numberOr(env.AUTH_CACHE_TTL_S, 10) * 1000),
+    ...(cacheFeedback ? { cacheFeedback, feedbackSinks: [cacheFeedback] } : {}),
     blobs,
     catalog,
     engine,

@@ -18,6 +18,8 @@ import { readJson } from "../../shared/http/read-json.ts";
 import { registryApp, type RegistryReadDeps } from "../registry/app.ts";
 import { type Authorizer, requireRole } from "./auth.ts";
 import type { Coordinator } from "./coordinator.ts";
+import type { CacheTraining } from "./cache-training/cache-training.ts";
+import { cacheTrainingRoutes } from "./cache-training/routes.ts";
 
 export interface ControlDeps {
   coordinator: Coordinator;
@@ -27,6 +29,8 @@ export interface ControlDeps {
   maxWaitMs?: number;
   /** The built browser device for `GET /device/` (its files by relative path); absent: no page. */
   deviceApp?: (path: string) => Promise<Response | null>;
+  /** The learning cache's per-tenant retraining; absent: its routes are not served. */
+  cacheTraining?: CacheTraining;
 }
 
 const FeedQuerySchema = z.object({
@@ -53,6 +57,9 @@ export function controlApp(deps: ControlDeps): Hono {
       "/device/*",
       async (c) => (await deviceApp(c.req.path.slice("/device/".length) || "index.html")) ?? c.notFound(),
     );
+  }
+  if (deps.cacheTraining) {
+    app.route("/", cacheTrainingRoutes(deps.cacheTraining, { edge, operator }));
   }
 
   app.get("/v1/sync/feed", edge, async (c) => {

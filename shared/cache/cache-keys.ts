@@ -19,6 +19,8 @@ export interface PartitionParts {
   modelVersion: string;
   /** Digest of the embedder's model file when the request may be matched semantically. */
   embedder?: string;
+  /** Version of the tenant's tuned pair scorer (absent for the untuned default, so old partitions stay valid). */
+  scorer?: string;
   /** Every request field except the question (system prompt, tools, parameters…). */
   fields: unknown;
 }
