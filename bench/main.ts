@@ -14,6 +14,7 @@ const BENCHES: Record<string, () => Promise<{ run(json: boolean): Promise<BenchR
   fleet: () => import("./fleet.ts"),
   device: () => import("./device.ts"),
   monitoring: () => import("./monitoring.ts"),
+  webgpu: () => import("./webgpu.ts"),
 };
 
 const args = process.argv.slice(2);

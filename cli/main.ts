@@ -23,6 +23,7 @@ const main = defineCommand({
     rollback: () => import("./commands/rollout.ts").then((m) => m.rollbackCommand),
     status: () => import("./commands/status.ts").then((m) => m.statusCommand),
     device: () => import("./commands/device.ts").then((m) => m.deviceCommand),
+    cache: () => import("./commands/cache.ts").then((m) => m.cacheCommand),
   },
 });
 

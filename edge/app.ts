@@ -12,9 +12,11 @@ import { drainBody } from "./middleware/drain-body.ts";
 import { limitBody } from "./middleware/limit-body.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
+import { recordMetrics } from "./metrics/record-metrics.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { adminKeyRoutes } from "./routes/admin-keys.ts";
 import { adminTenantRoutes } from "./routes/admin-tenants.ts";
+import { adminCacheScorerRoutes } from "./routes/admin-cache-scorers.ts";
 import { embeddingsRoutes } from "./routes/embeddings.ts";
 import { feedbackRoutes } from "./routes/feedback.ts";
 import { chatRoutes } from "./routes/chat.ts";
@@ -30,6 +32,7 @@ export function createEdgeApp(deps: EdgeDeps): Hono<EdgeEnv> {
     await next();
   });
   app.use(requestId);
+  app.use(recordMetrics);
   app.use(drainBody(deps.limits.maxBodyBytes));
   app.use("/v1/*", limitBody(deps.limits.maxBodyBytes));
   app.use("/admin/*", limitBody(deps.limits.maxBlobBytes));
@@ -47,6 +50,7 @@ export function createEdgeApp(deps: EdgeDeps): Hono<EdgeEnv> {
   app.route("/", syncRoutes);
   app.route("/", adminKeyRoutes);
   app.route("/", adminTenantRoutes);
+  app.route("/", adminCacheScorerRoutes);
   app.onError(onError);
   app.notFound(onNotFound);
   return app;

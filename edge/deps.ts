@@ -19,8 +19,11 @@ import type { OriginRouter } from "./router/router.ts";
 import type { HealthRecorder } from "../shared/sync/health.ts";
 import type { SketchRecorder } from "../shared/monitoring/recorder.ts";
 import type { OutcomeSink } from "./monitoring/outcome-sink.ts";
+import type { PopMetricsRecorder } from "../shared/sync/pop-metrics-recorder.ts";
 import type { RoundResult } from "../shared/sync/agent.ts";
 import type { FaultInjector } from "./faults.ts";
+import type { CacheFeedbackSink } from "./cache/cache-feedback.ts";
+import type { TenantScorers } from "./cache/tenant-scorers.ts";
 import type { FeedbackSink } from "./feedback/feedback-sink.ts";
 
 /** The catalog as the operator's admin API changes it. */
@@ -77,12 +80,18 @@ export interface EdgeDeps {
   sketches?: SketchRecorder;
   /** Remembers answers for outcome feedback (the `outcomes` sink, also listed in feedbackSinks). */
   outcomes?: OutcomeSink;
+  /** Traffic counters the sync agent sends to the control plane (`edge/metrics/record-metrics.ts`). */
+  metrics?: PopMetricsRecorder;
   /** The sync agent (`POST /admin/sync` runs one round); absent when no control plane is configured. */
   sync?: { runOnce(waitMs?: number): Promise<RoundResult> };
   /** Operator-injected faults (`PUT /admin/faults/:model`); absent turns the route off. */
   faults?: FaultInjector;
   /** Consumers of `POST /v1/feedback` (outcome monitoring, the learning cache); none: every feedback is a 404. */
   feedbackSinks?: FeedbackSink[];
+  /** Per-tenant tuned pair scorers of the semantic cache; absent: the untuned default (cosine + verifier) for all. */
+  cacheScorers?: TenantScorers;
+  /** Records scored semantic hits so feedback can turn them into training examples (also listed in `feedbackSinks`). */
+  cacheFeedback?: CacheFeedbackSink;
 }
 
 export const DEFAULT_LIMITS: EdgeLimits = { maxBodyBytes: 8 * 2 ** 20, maxBlobBytes: 64 * 2 ** 20 };

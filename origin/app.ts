@@ -9,6 +9,7 @@ import { bodyLimit } from "hono/body-limit";
 import { ApiError, errorResponse } from "../shared/errors.ts";
 import { drainUnread } from "../shared/http/drain-body.ts";
 import type { OriginDeps, OriginEnv } from "./deps.ts";
+import { accessLog } from "./http/access-log.ts";
 import { onError, onNotFound } from "./http/errors.ts";
 import { loadSignals } from "./http/load-signals.ts";
 import { refuseWhileDraining, requestContext } from "./http/request-context.ts";
@@ -22,6 +23,7 @@ export function createOriginApp(deps: OriginDeps): Hono<OriginEnv> {
     await next();
   });
   app.use(requestContext);
+  app.use("/v1/*", accessLog);
   // An answer given without reading the body (404, 405, drain mode) must not cost the client its connection.
   app.use(async (c, next) => {
     await next();

@@ -4,6 +4,8 @@
  * over a registry directory, the change feed and the operator API.
  */
 import { defineCommand } from "citty";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { jsonArg, printResult, UserError } from "../output.ts";
 import { registryArg } from "../registry/common-args.ts";
 
@@ -18,6 +20,10 @@ const serve = defineCommand({
       type: "string",
       description: "Token edges use for feed and reports (default: $EDGEFLEET_EDGE_TOKEN)",
     },
+    "device-app": {
+      type: "string",
+      description: "Serve the browser device at /device/ from this folder (built there first if it holds no build)",
+    },
     json: jsonArg,
   },
   async run({ args }) {
@@ -27,14 +33,24 @@ const serve = defineCommand({
     }
     const edgeToken = args["edge-token"] ?? process.env.EDGEFLEET_EDGE_TOKEN;
     const { startControlPlane } = await import("../../origin/control/node-server.ts");
+    const deviceApp = args["device-app"];
+    if (deviceApp && !existsSync(join(deviceApp, "build.json"))) {
+      const { buildDeviceApp } = await import("../browser/build-device-app.ts");
+      await buildDeviceApp(deviceApp);
+    }
     const running = await startControlPlane({
       registryDir: args.registry,
       host: args.host,
       port: Number(args.port),
       operatorToken,
       ...(edgeToken ? { edgeToken } : {}),
+      ...(deviceApp ? { deviceAppDir: deviceApp } : {}),
     });
-    printResult(args.json, { url: running.url }, () => `control plane on ${running.url}`);
+    printResult(
+      args.json,
+      { url: running.url, ...(deviceApp ? { device: `${running.url}/device/` } : {}) },
+      () => `control plane on ${running.url}${deviceApp ? ` (browser device: ${running.url}/device/)` : ""}`,
+    );
     const stop = () => void running.close().then(() => process.exit(0));
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);

@@ -1,6 +1,7 @@
 /**
  * @module
- * `edgefleet device sync|run|status|rollback`: the offline device client (device/).
+ * `edgefleet device sync|run|status|rollback|build-app`: the offline device client (device/), and
+ * the build of its browser version.
  */
 import { defineCommand } from "citty";
 
@@ -11,5 +12,6 @@ export const deviceCommand = defineCommand({
     run: () => import("./device-run.ts").then((m) => m.deviceRunCommand),
     status: () => import("./device-status.ts").then((m) => m.deviceStatusCommand),
     rollback: () => import("./device-rollback.ts").then((m) => m.deviceRollbackCommand),
+    "build-app": () => import("./device-build-app.ts").then((m) => m.deviceBuildAppCommand),
   },
 });

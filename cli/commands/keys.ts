@@ -14,6 +14,7 @@ import { keysArg, parseDuration, registryArg, timestampArg } from "../registry/c
 import { loadKeys, newKey, type NewKey, retireKey, withSavedKeys } from "../registry/key-files.ts";
 import { openRegistry, withWriteLock } from "../registry/open-registry.ts";
 import { asUserErrors } from "../registry/user-errors.ts";
+import { initRegistry } from "../registry/init-registry.ts";
 import { apiKeyCommands } from "./api-keys.ts";
 
 function positiveInt(text: string, name: string): number {
@@ -55,32 +56,7 @@ const initCommand = defineCommand({
     if (await registry.repository.initialized()) {
       throw new UserError(`${args.registry} already has a root; use edgefleet keys rotate`);
     }
-    const made: NewKey[] = [];
-    for (const role of TOP_LEVEL_ROLES) {
-      for (let i = 0; i < (role === "root" ? rootKeys : 1); i++) {
-        made.push(await newKey(role));
-      }
-    }
-    const setup = (role: TopLevelRole) => ({
-      keys: made.filter((k) => k.role === role).map((k) => k.signer.key),
-      threshold: role === "root" ? threshold : 1,
-    });
-    const { versions, saved } = await withWriteLock(args.registry, () =>
-      asUserErrors(() =>
-        withSavedKeys(args.keys, made, async (files) => ({
-          saved: files,
-          versions: await registry.repository.init(
-            {
-              root: setup("root"),
-              targets: setup("targets"),
-              snapshot: setup("snapshot"),
-              timestamp: setup("timestamp"),
-            },
-            made.map((k) => k.signer),
-          ),
-        })),
-      ),
-    );
+    const { versions, saved } = await initRegistry(registry, args.keys, { rootKeys, rootThreshold: threshold });
     const keys = saved.map((k) => ({ role: k.role, keyid: k.signer.keyid, file: k.path }));
     printResult(args.json, { registry: args.registry, versions, keys }, () =>
       [

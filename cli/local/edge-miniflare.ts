@@ -6,7 +6,9 @@
  * module walker refuses when given only a script path.
  */
 import { Miniflare } from "miniflare";
-import { basename } from "node:path";
+import { createWriteStream, mkdirSync } from "node:fs";
+import { basename, dirname } from "node:path";
+import type { Readable } from "node:stream";
 import { buildEdgeBundle, type EdgeBundle } from "./edge-bundle.ts";
 
 export interface EdgeOptions {
@@ -21,6 +23,8 @@ export interface EdgeOptions {
   bundle?: EdgeBundle;
   /** Print the Worker's console output. */
   verbose?: boolean;
+  /** Append the Worker's console output (its JSON log lines) to this file instead. */
+  logFile?: string;
 }
 
 export interface RunningEdge {
@@ -68,7 +72,20 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
         },
       },
     ],
-    ...(options.verbose ? {} : { handleRuntimeStdio: () => undefined }),
+    ...(options.verbose
+      ? {}
+      : {
+          handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
+            const file = options.logFile;
+            if (file === undefined) {
+              return;
+            }
+            mkdirSync(dirname(file), { recursive: true });
+            const sink = createWriteStream(file, { flags: "a" });
+            stdout.pipe(sink, { end: false });
+            stderr.pipe(sink, { end: false });
+          },
+        }),
   });
   const url = (await mf.ready).toString().replace(/\/$/, "");
   return {

@@ -12,7 +12,7 @@ import { useLiteSource } from "./use-lite-model.ts";
 const require = createRequire(import.meta.url);
 
 /** A package's folder, found the way Node finds packages (some do not export their package.json). */
-function packageDir(name: string): string {
+export function packageDir(name: string): string {
   const dir = (require.resolve.paths(name) ?? [])
     .map((p) => join(p, name))
     .find((d) => existsSync(join(d, "package.json")));

@@ -9,8 +9,7 @@
 import { createHash } from "node:crypto";
 import { open, readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import semverCompare from "semver/functions/compare";
-import { placedChunks, type PlacedChunk } from "../../shared/device/chunk-plan.ts";
+import { newestWithFile, placedChunks, type PlacedChunk } from "../../shared/device/chunk-plan.ts";
 import type { InstalledFile, LocalChunks } from "../../shared/device/device-store.ts";
 import { type ChunkRef, type ModelManifest, ModelManifestSchema } from "../../shared/manifest/model-manifest.ts";
 import type { FsSteps } from "./fs-steps.ts";
@@ -149,14 +148,11 @@ export class FsLocalChunks implements LocalChunks {
   }
 
   async installedFile(model: string, name: string): Promise<InstalledFile | null> {
-    const { versions } = await this.indexed();
-    const newest = versions
-      .filter((v) => v.manifest.id === model && v.manifest.files.some((f) => f.name === name))
-      .toSorted((a, b) => semverCompare(b.manifest.version, a.manifest.version))[0];
-    const file = newest?.manifest.files.find((f) => f.name === name);
-    if (!newest || !file) {
+    const found = newestWithFile((await this.indexed()).versions, model, name);
+    if (!found) {
       return null;
     }
+    const { version: newest, file } = found;
     const path = join(newest.dir, file.name);
     const chunks: PlacedChunk[] = placedChunks(file);
     return { size: file.size, chunks, read: (offset, length) => readRange(path, offset, length) };

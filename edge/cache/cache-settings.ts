@@ -3,6 +3,7 @@
  * The cache's operator settings and its dependencies in the edge app.
  */
 import type { CacheStore, VerifierChoice } from "../../shared/cache/cache-store.ts";
+import type { HotAnswers } from "./hot-answers.ts";
 
 export interface CacheSettings {
   ttlMs: number;
@@ -20,6 +21,8 @@ export interface CacheSettings {
 export interface EdgeCache {
   store: CacheStore;
   settings: CacheSettings;
+  /** The isolate's L1 of exact hits, where the store is a round trip away (Durable Objects). */
+  hot?: HotAnswers;
 }
 
 /**

@@ -8,7 +8,8 @@
  * `x-edgefleet-cache-rejected: <reason>` when the verifier refused the nearest entry.
  */
 import type { Context } from "hono";
-import { exactKey, partitionKey } from "../../shared/cache/cache-keys.ts";
+import type { CachedAnswer } from "../../shared/cache/cache-entry.ts";
+import { hashKeyText, keyTexts, type PartitionParts } from "../../shared/cache/cache-keys.ts";
 import type { LookupResult } from "../../shared/cache/partition-cache.ts";
 import { ApiError } from "../../shared/errors.ts";
 import type { EdgeEnv } from "../env.ts";
@@ -17,7 +18,9 @@ import { cacheEmbedder } from "./cache-embedder.ts";
 import { cachePolicy } from "./cache-policy.ts";
 import type { EdgeCache } from "./cache-settings.ts";
 import { toCachedAnswer } from "./capture-answer.ts";
+import { HotAnswers } from "./hot-answers.ts";
 import { PhaseTimer } from "./phase-timer.ts";
+import { lookupScorer, recordSemanticHit, searchThreshold, tenantScorer } from "./semantic-scoring.ts";
 import { tenantOf } from "./tenant.ts";
 
 export interface CacheableCall {
@@ -47,15 +50,28 @@ export async function withCache(
     return mark(await produce(), "bypass");
   }
   const embedder = call.semanticQuery === undefined ? undefined : await cacheEmbedder(c, cache.settings.embedderId);
-  const partition = await partitionKey({
+  const scorer = embedder ? await tenantScorer(c) : undefined;
+  const parts: PartitionParts = {
     tenant: tenantOf(c),
     route: call.route,
     model: call.model,
     modelVersion: call.modelVersion,
     ...(embedder ? { embedder: embedder.digest } : {}),
+    ...(scorer ? { scorer: scorer.version } : {}),
     fields: call.fields,
-  });
-  const exact = await exactKey(call.request);
+  };
+  // The isolate's own copy first: a repeated request costs neither a hash nor a round trip.
+  const texts = keyTexts(parts, call.request);
+  const hotKey = cache.hot ? HotAnswers.keyOf(texts) : undefined;
+  if (policy.read && hotKey !== undefined) {
+    const answer = cache.hot?.get(hotKey, Date.now());
+    if (answer) {
+      const res = served(answer, "hit", pop);
+      res.headers.set("server-timing", "cache-l1");
+      return res;
+    }
+  }
+  const [partition, exact] = await Promise.all([hashKeyText(texts.partition), hashKeyText(texts.exact)]);
   let vector: Float32Array | undefined;
   let result: LookupResult = { kind: "miss" };
   // Server-Timing phases, so an operator can see what a slow cache answer spent its time on.
@@ -67,15 +83,19 @@ export async function withCache(
       vector = await timing.time("embed", () => embedder.embed(query));
       // The tenant may have chosen similarity alone; the node's setting applies otherwise.
       const chosen = (await c.get("deps").tenants?.get(c.get("principal").tenant))?.cache_verifier;
-      const semantic = { query, vector, threshold: policy.threshold, verifier: chosen ?? cache.settings.verifier };
+      const verifier = chosen ?? cache.settings.verifier;
+      const judge = lookupScorer(c, scorer, policy.threshold, verifier);
+      const threshold = searchThreshold(c, policy.threshold, scorer);
+      const semantic = { query, vector, threshold, verifier, ...(judge ? { scorer: judge } : {}) };
       result = await timing.time("cache-semantic", () => cache.store.lookup(partition, { exactKey: exact, semantic }));
+      recordSemanticHit(c, result, query);
     }
   }
   if (result.kind === "hit" || result.kind === "semantic") {
-    const res = replayAnswer(result.answer);
-    res.headers.set("x-edgefleet-cache", result.kind);
-    res.headers.set("x-edgefleet-served-by", `edge/${pop}`);
-    res.headers.set("x-edgefleet-model-version", result.answer.modelVersion);
+    if (result.kind === "hit" && hotKey !== undefined) {
+      cache.hot?.set(hotKey, result.answer, result.expiresAt, Date.now());
+    }
+    const res = served(result.answer, result.kind, pop);
     if (result.kind === "semantic") {
       res.headers.set("x-edgefleet-similarity", result.similarity.toFixed(4));
     }
@@ -122,7 +142,16 @@ export async function withCache(
     return produced;
   }
   const [toClient, toCache] = produced.body.tee();
-  const fill = storeInBackground(c, cache, partition, exact, call, embedder, vector, produced, toCache);
+  const fill = storeInBackground(
+    c,
+    cache,
+    { partition, exact, hot: hotKey },
+    call,
+    embedder,
+    vector,
+    produced,
+    toCache,
+  );
   background(c, fill);
   return new Response(toClient, produced);
 }
@@ -130,8 +159,7 @@ export async function withCache(
 async function storeInBackground(
   c: Context<EdgeEnv>,
   cache: EdgeCache,
-  partition: string,
-  exact: string,
+  keys: { partition: string; exact: string; hot: string | undefined },
   call: CacheableCall,
   embedder: Awaited<ReturnType<typeof cacheEmbedder>>,
   vector: Float32Array | undefined,
@@ -153,13 +181,17 @@ async function storeInBackground(
   }
   const query = call.semanticQuery;
   const semanticVector = query !== undefined && embedder ? (vector ?? (await embedder.embed(query))) : undefined;
-  await cache.store.put(partition, {
-    exactKey: exact,
+  await cache.store.put(keys.partition, {
+    exactKey: keys.exact,
     ...(query !== undefined && semanticVector ? { semantic: { query, vector: semanticVector } } : {}),
     answer,
     ttlMs: cache.settings.ttlMs,
     capacity: cache.settings.capacity,
   });
+  if (keys.hot !== undefined) {
+    const now = Date.now();
+    cache.hot?.set(keys.hot, answer, now + cache.settings.ttlMs, now);
+  }
   c.get("deps").log.log("debug", "cache.filled", {
     request_id: c.get("requestId"),
     route: call.route,
@@ -191,16 +223,31 @@ async function readLimited(body: ReadableStream<Uint8Array>, limit: number): Pro
   }
 }
 
+/** A cached answer as the client gets it: replayed, saying which layer answered. */
+function served(answer: CachedAnswer, kind: "hit" | "semantic", pop: string): Response {
+  const res = replayAnswer(answer);
+  res.headers.set("x-edgefleet-cache", kind);
+  res.headers.set("x-edgefleet-served-by", `edge/${pop}`);
+  res.headers.set("x-edgefleet-model-version", answer.modelVersion);
+  return res;
+}
+
 /** Marks an answer that did not go through the cache. */
 export function markBypass(res: Response): Response {
   return mark(res, "bypass");
 }
 
 function mark(res: Response, status: "miss" | "bypass"): Response {
-  // Responses from fetch have immutable headers; a copy's are ours.
-  const out = new Response(res.body, res);
-  out.headers.set("x-edgefleet-cache", status);
-  return out;
+  try {
+    // Answers the edge built itself (every route's) are marked in place: no second copy per request.
+    res.headers.set("x-edgefleet-cache", status);
+    return res;
+  } catch {
+    // Responses from fetch have immutable headers; a copy's are ours.
+    const out = new Response(res.body, res);
+    out.headers.set("x-edgefleet-cache", status);
+    return out;
+  }
 }
 
 function background(c: Context<EdgeEnv>, work: Promise<void>): void {

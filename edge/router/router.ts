@@ -15,6 +15,7 @@ import {
   REQUEST_ID_HEADER,
 } from "../../shared/protocol/headers.ts";
 import { guardSseStream, type StreamOutcome } from "../../shared/protocol/sse-guard.ts";
+import type { BreakerState } from "./breaker.ts";
 import { OriginState } from "./origin-state.ts";
 import type { OriginTable, RoutingPolicy } from "./origin-table.ts";
 import { type AttemptOutcome, classifyResponse } from "./outcome.ts";
@@ -95,6 +96,16 @@ export class OriginRouter {
     return this.originFirstModels.has(model);
   }
 
+  /** Each origin's breaker state and measured latency, for the PoP's metrics report. */
+  originStates(): { id: string; region: string; breaker: BreakerState; latency_ms: number | null }[] {
+    return this.origins.map((o) => ({
+      id: o.entry.id,
+      region: o.entry.region,
+      breaker: o.breaker.state(),
+      latency_ms: o.latency.count > 0 ? o.latency.ewma(0) : null,
+    }));
+  }
+
   async route(req: RouteRequest): Promise<Routed> {
     this.budget.recordRequest();
     const call: OriginCall = {
@@ -110,7 +121,8 @@ export class OriginRouter {
     };
     const tried = new Set<OriginState>();
     // Lambda's synchronous payload limit is 6 MB: a larger request would only fail there, so it never goes.
-    if (new TextEncoder().encode(req.body).byteLength > LAMBDA_MAX_BODY) {
+    // (One UTF-16 unit is at most 3 UTF-8 bytes: a short body needs no encoding to know it fits.)
+    if (req.body.length * 3 > LAMBDA_MAX_BODY && new TextEncoder().encode(req.body).byteLength > LAMBDA_MAX_BODY) {
       for (const o of this.origins) {
         if (o.entry.kind === "lambda") {
           tried.add(o);

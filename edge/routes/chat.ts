@@ -28,12 +28,15 @@ export const chatRoutes = new Hono<EdgeEnv>().post("/v1/chat/completions", async
       },
     );
   }
+  // The body goes on as the client sent it: the schema only checks (no defaults, no stripping),
+  // so re-serialising would cost CPU and change nothing an upstream parser sees (Hono keeps the text).
+  const raw = await c.req.text();
   const produce = async () =>
     originResponse(
       await forwardToOrigins(c, router, {
         path: "/v1/chat/completions",
         model: body.model,
-        body: JSON.stringify(body),
+        body: raw,
         stream: body.stream === true,
       }),
     );

@@ -8,7 +8,7 @@ import { withModel } from "../../shared/engine/predict.ts";
 import { ApiError } from "../../shared/errors.ts";
 import { modelFile } from "../../shared/manifest/model-manifest.ts";
 import { EmbeddingsRequestSchema, type EmbeddingsResponse } from "../../shared/protocol/embeddings.ts";
-import { checkTexts, embeddingSettings, embedTexts } from "../../shared/tasks/embeddings.ts";
+import { checkTexts, embeddingSettings, embedTexts, requestTexts } from "../../shared/tasks/embeddings.ts";
 import { withCache } from "../cache/with-cache.ts";
 import type { EdgeEnv } from "../env.ts";
 import { setInferenceHeaders } from "../inference-headers.ts";
@@ -27,15 +27,7 @@ export const embeddingsRoutes = new Hono<EdgeEnv>().post("/v1/embeddings", async
       { param: "model" },
     );
   }
-  const texts = typeof body.input === "string" ? [body.input] : body.input;
-  if (!texts.every((t): t is string => typeof t === "string")) {
-    throw new ApiError(
-      400,
-      "unsupported_input",
-      "input must be text (a string or an array of strings); token ids are not accepted.",
-      { param: "input" },
-    );
-  }
+  const texts = requestTexts(body.input);
   const settings = embeddingSettings(manifest);
   if (body.dimensions !== undefined && body.dimensions !== settings.dimensions) {
     throw new ApiError(

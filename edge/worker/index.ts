@@ -19,12 +19,16 @@ import { ortWorkerdRuntime } from "./ort-workerd.ts";
 import { DoCacheStore } from "./do-cache-store.ts";
 import type { SemanticCacheDO } from "./semantic-cache-do.ts";
 import { DEFAULT_CACHE_SETTINGS } from "../cache/cache-settings.ts";
+import { HotAnswers } from "../cache/hot-answers.ts";
 import { type OriginBindings, routerFromBindings } from "./origin-router.ts";
 import { HealthRecorder } from "../../shared/sync/health.ts";
 import { SketchRecorder } from "../../shared/monitoring/recorder.ts";
 import { OutcomeSink } from "../monitoring/outcome-sink.ts";
+import { PopMetricsRecorder } from "../../shared/sync/pop-metrics-recorder.ts";
 import { FaultInjector } from "../faults.ts";
 import { workerSync } from "./worker-sync.ts";
+import { CacheFeedbackSink, shipToControl } from "../cache/cache-feedback.ts";
+import { KvTenantScorers } from "./kv-tenant-scorers.ts";
 
 export { ModelCatalogDO } from "./catalog-do.ts";
 export { SemanticCacheDO } from "./semantic-cache-do.ts";
@@ -87,6 +91,8 @@ function build(env: Env): Hono<EdgeEnv> {
   const health = new HealthRecorder();
   const sketches = new SketchRecorder({ windowMs: numberOr(env.MONITORING_WINDOW_MS, 60_000) });
   const outcomes = new OutcomeSink();
+  const metrics = new PopMetricsRecorder();
+  const router = routerFromBindings(env, log);
   sync =
     env.CONTROL_URL && env.TRUSTED_ROOT
       ? workerSync({
@@ -103,18 +109,26 @@ function build(env: Env): Hono<EdgeEnv> {
           outcomes,
           stub,
           log,
+          metrics: () => metrics.snapshot(router?.originStates() ?? []),
         })
       : undefined;
+  // The learning cache: scored semantic hits wait for feedback, which goes to the control plane's retraining.
+  const cacheFeedback = env.CONTROL_URL
+    ? new CacheFeedbackSink({ ship: shipToControl(env.CONTROL_URL, env.CONTROL_TOKEN) })
+    : undefined;
   return createEdgeApp({
     pop,
     log,
+    cacheScorers: new KvTenantScorers(env.CONFIG, numberOr(env.AUTH_CACHE_TTL_S, 10) * 1000),
+    ...(cacheFeedback ? { cacheFeedback } : {}),
     blobs,
     catalog,
     engine,
     health,
     sketches,
     outcomes,
-    feedbackSinks: [outcomes],
+    feedbackSinks: cacheFeedback ? [outcomes, cacheFeedback] : [outcomes],
+    metrics,
     ...(sync ? { sync } : {}),
     ...(env.FAULTS === "on" ? { faults: new FaultInjector() } : {}),
     limits: { ...DEFAULT_LIMITS, maxBodyBytes: numberOr(env.MAX_BODY_BYTES, DEFAULT_LIMITS.maxBodyBytes) },
@@ -134,6 +148,7 @@ function build(env: Env): Hono<EdgeEnv> {
       : {
           cache: {
             store: new DoCacheStore(env.SEMCACHE),
+            hot: new HotAnswers(),
             settings: {
               ...DEFAULT_CACHE_SETTINGS,
               ttlMs: numberOr(env.CACHE_TTL_S, DEFAULT_CACHE_SETTINGS.ttlMs / 1000) * 1000,
@@ -144,7 +159,7 @@ function build(env: Env): Hono<EdgeEnv> {
             },
           },
         }),
-    router: routerFromBindings(env, log),
+    router,
   });
 }
 

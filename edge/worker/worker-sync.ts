@@ -19,6 +19,7 @@ import { EngineWarmer } from "../../shared/sync/engine-warmer.ts";
 import type { HealthRecorder } from "../../shared/sync/health.ts";
 import type { OutcomeTallies } from "../../shared/sync/agent.ts";
 import type { SketchRecorder } from "../../shared/monitoring/recorder.ts";
+import type { PopMetrics } from "../../shared/sync/pop-metrics.ts";
 import { RegistrySource } from "../../shared/sync/registry-source.ts";
 import { TufClient } from "../../shared/tuf/client.ts";
 import type { WritableModelCatalog } from "../deps.ts";
@@ -38,6 +39,7 @@ export interface WorkerSyncOptions {
   outcomes?: OutcomeTallies;
   stub: () => DurableObjectStub<ModelCatalogDO>;
   log: Logger;
+  metrics?: () => PopMetrics;
 }
 
 class DoAgentState implements AgentStateStore {
@@ -79,6 +81,7 @@ export function workerSync(o: WorkerSyncOptions): { runOnce(waitMs?: number): Pr
       state: new DoAgentState(o.stub),
       graceMs: o.graceMs,
       log: o.log,
+      ...(o.metrics ? { metrics: o.metrics } : {}),
     });
   };
   return {

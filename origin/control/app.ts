@@ -20,6 +20,8 @@ import { type Authorizer, requireRole } from "./auth.ts";
 import type { Coordinator } from "./coordinator.ts";
 import type { DriftService } from "./monitoring/drift-service.ts";
 import { monitoringPage } from "./monitoring/monitoring-page.ts";
+import type { CacheTraining } from "./cache-training/cache-training.ts";
+import { cacheTrainingRoutes } from "./cache-training/routes.ts";
 
 export interface ControlDeps {
   coordinator: Coordinator;
@@ -29,6 +31,10 @@ export interface ControlDeps {
   maxWaitMs?: number;
   /** Drift monitoring: alerts join the SSE change feed as `drift_alert` events. */
   drift?: DriftService;
+  /** The built browser device for `GET /device/` (its files by relative path); absent: no page. */
+  deviceApp?: (path: string) => Promise<Response | null>;
+  /** The learning cache's per-tenant retraining; absent: its routes are not served. */
+  cacheTraining?: CacheTraining;
 }
 
 const FeedQuerySchema = z.object({
@@ -47,6 +53,18 @@ export function controlApp(deps: ControlDeps): Hono {
   const app = new Hono();
   app.route("/registry", registryApp(deps.registry));
   app.get("/healthz", (c) => c.json({ ok: true }));
+  const deviceApp = deps.deviceApp;
+  if (deviceApp) {
+    // The browser device's page, bundle, service worker and ort-web files; public, like the registry.
+    app.get("/device", (c) => c.redirect("/device/"));
+    app.get(
+      "/device/*",
+      async (c) => (await deviceApp(c.req.path.slice("/device/".length) || "index.html")) ?? c.notFound(),
+    );
+  }
+  if (deps.cacheTraining) {
+    app.route("/", cacheTrainingRoutes(deps.cacheTraining, { edge, operator }));
+  }
 
   app.get("/v1/sync/feed", edge, async (c) => {
     const q = parseOrThrow(FeedQuerySchema, c.req.query(), "query");

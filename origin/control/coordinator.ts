@@ -146,6 +146,7 @@ export class Coordinator {
             (r) => r.canary !== undefined && inCanary(report.pop, r.canary.percent),
           ),
           models: report.models,
+          ...(report.metrics ? { metrics: report.metrics } : {}),
         }))
         .toSorted((a, b) => a.pop.localeCompare(b.pop)),
     };

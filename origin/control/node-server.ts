@@ -2,9 +2,13 @@
  * @module
  * The self-hosted control plane on Node: the registry on the filesystem (the directory
  * `edgefleet publish` writes), the coordinator's state in one atomically replaced JSON file,
- * the Hono app on `@hono/node-server`.
+ * the Hono app on `@hono/node-server`, with `/metrics` and the operator dashboard (`/dashboard`).
  */
 import { serve } from "@hono/node-server";
+import { Hono } from "hono";
+import { ApiError, errorResponse, toApiError } from "../../shared/errors.ts";
+import { dashboardRoutes } from "./dashboard/routes.ts";
+import { fleetMetrics } from "./fleet-metrics.ts";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -12,6 +16,7 @@ import type { Gate } from "../../shared/sync/protocol.ts";
 import { FsBlobStore } from "../storage/fs-blob-store.ts";
 import { FsNamedStore } from "../storage/fs-named-store.ts";
 import { controlApp } from "./app.ts";
+import { deviceAssets } from "./device-assets.ts";
 import { type Authorizer, tokenAuthorizer } from "./auth.ts";
 import { Coordinator } from "./coordinator.ts";
 import { NamedControlStore } from "./named-control-store.ts";
@@ -36,6 +41,8 @@ export interface ControlPlaneOptions {
   gate?: Partial<Gate>;
   /** Drift alerts are also POSTed here, HMAC-signed with the secret (docs/monitoring.md). */
   driftWebhook?: { url: string; secret: string; attempts?: number; backoffMs?: number };
+  /** The built browser device (`dist/device`) to serve at `/device/`. */
+  deviceAppDir?: string;
 }
 
 export interface RunningControlPlane {
@@ -61,14 +68,24 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     versionExists: published(metadata),
     ...(options.gate ? { gate: options.gate } : {}),
   });
-  const app = controlApp({
+  const authorize =
+    options.authorize ??
+    tokenAuthorizer({ operator: options.operatorToken, ...(options.edgeToken ? { edge: options.edgeToken } : {}) });
+  const control = controlApp({
     coordinator,
     registry: { metadata, blobs },
     drift,
-    authorize:
-      options.authorize ??
-      tokenAuthorizer({ operator: options.operatorToken, ...(options.edgeToken ? { edge: options.edgeToken } : {}) }),
+    ...(options.deviceAppDir ? { deviceApp: deviceAssets(options.deviceAppDir) } : {}),
+    authorize,
   });
+  // Node only: /metrics (prom-client) and the dashboard sit in front of the shared control app.
+  const metrics = fleetMetrics(() => coordinator.status());
+  const app = new Hono();
+  app.get("/metrics", async (c) => c.body(await metrics.metrics(), 200, { "content-type": metrics.contentType }));
+  app.route("/", dashboardRoutes(coordinator, authorize));
+  app.route("/", control);
+  app.onError((error) => errorResponse(toApiError(error)));
+  app.notFound((c) => errorResponse(new ApiError(404, "not_found", `No route for ${c.req.method} ${c.req.path}.`)));
   const host = options.host ?? "127.0.0.1";
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, () => resolve(s as Server));

@@ -19,6 +19,8 @@ export interface PartitionParts {
   modelVersion: string;
   /** Digest of the embedder's model file when the request may be matched semantically. */
   embedder?: string;
+  /** Version of the tenant's tuned pair scorer (absent for the untuned default, so old partitions stay valid). */
+  scorer?: string;
   /** Every request field except the question (system prompt, tools, parameters…). */
   fields: unknown;
 }
@@ -26,9 +28,24 @@ export interface PartitionParts {
 const encoder = new TextEncoder();
 
 export function partitionKey(parts: PartitionParts): Promise<string> {
-  return sha256Hex(encoder.encode(canonicalJson({ v: 1, ...parts })));
+  return hashKeyText(canonicalJson({ v: 1, ...parts }));
 }
 
 export function exactKey(request: unknown): Promise<string> {
-  return sha256Hex(encoder.encode(canonicalJson(request)));
+  return hashKeyText(canonicalJson(request));
+}
+
+/** Both keys as canonical text, before hashing: the edge's L1 uses them as they are. */
+export interface KeyTexts {
+  partition: string;
+  exact: string;
+}
+
+/** Canonicalises once: a large request (a tensor) is not walked again for each key. */
+export function keyTexts(parts: PartitionParts, request: unknown): KeyTexts {
+  return { partition: canonicalJson({ v: 1, ...parts }), exact: canonicalJson(request) };
+}
+
+export function hashKeyText(text: string): Promise<string> {
+  return sha256Hex(encoder.encode(text));
 }

@@ -5,12 +5,20 @@
  */
 import type { CachedAnswer } from "./cache-entry.ts";
 import type { LookupResult } from "./partition-cache.ts";
+import type { ScorerModel } from "./scorer/scorer-model.ts";
 
 export interface CacheLookup {
   exactKey: string;
   /** Answer with an expired entry too (all origins down); see PartitionCache. */
   allowStale?: boolean;
-  semantic?: { query: string; vector: Float32Array; threshold: number; verifier: VerifierChoice };
+  semantic?: {
+    query: string;
+    vector: Float32Array;
+    threshold: number;
+    verifier: VerifierChoice;
+    /** The tenant's tuned scorer (plain JSON, validated where it entered the edge); absent: the verifier decides. */
+    scorer?: ScorerModel;
+  };
 }
 
 export interface CacheFill {

@@ -14,9 +14,25 @@ export interface CandidateVerifier {
   verify(cachedQuery: string, incomingQuery: string): { ok: true } | { ok: false; reason: string };
 }
 
+/** A tenant's tuned pair scorer (shared/cache/scorer): decides a candidate from the pair, not the cosine alone. */
+export interface CandidateScorer {
+  judge(
+    cachedQuery: string,
+    incomingQuery: string,
+    similarity: number,
+  ): { ok: true; score: number; features: number[] } | { ok: false; reason: string };
+}
+
 export interface LookupRequest {
   exactKey: string;
-  semantic?: { query: string; vector: EncodedVector; threshold: number; verifier?: CandidateVerifier };
+  semantic?: {
+    query: string;
+    vector: EncodedVector;
+    threshold: number;
+    verifier?: CandidateVerifier;
+    /** When set, it decides instead of the verifier (it applies the verifier's veto itself). */
+    scorer?: CandidateScorer;
+  };
   now: number;
   /**
    * Also answer with an expired exact entry (then `kind: "stale"`): only when no origin can
@@ -29,8 +45,15 @@ export interface LookupRequest {
 export const STALE_GRACE_MS = 24 * 3600 * 1000;
 
 export type LookupResult =
-  | { kind: "hit"; answer: CachedAnswer }
-  | { kind: "semantic"; answer: CachedAnswer; similarity: number }
+  /** `expiresAt`: when the entry stops being a hit (bounds the edge isolate's copy, edge/cache/hot-answers.ts). */
+  | { kind: "hit"; answer: CachedAnswer; expiresAt: number }
+  | {
+      kind: "semantic";
+      answer: CachedAnswer;
+      similarity: number;
+      /** With a scorer: the stored query that answered, its score and features (for feedback). */
+      judged?: { cachedQuery: string; score: number; features: number[] };
+    }
   | { kind: "stale"; answer: CachedAnswer; ageMs: number }
   | { kind: "miss"; rejected?: { reason: string; similarity: number } };
 
@@ -53,7 +76,7 @@ export class PartitionCache {
     const exact = this.table.byExactKey(req.exactKey);
     if (exact && exact.expiresAt > req.now) {
       this.table.touch(exact.id, req.now);
-      return { kind: "hit", answer: exact.answer };
+      return { kind: "hit", answer: exact.answer, expiresAt: exact.expiresAt };
     }
     if (exact && req.allowStale && exact.expiresAt + STALE_GRACE_MS > req.now) {
       return { kind: "stale", answer: exact.answer, ageMs: req.now - exact.expiresAt };
@@ -65,11 +88,21 @@ export class PartitionCache {
     if (!req.semantic) {
       return { kind: "miss" };
     }
-    const { query, vector, threshold, verifier } = req.semantic;
+    const { query, vector, threshold, verifier, scorer } = req.semantic;
     let rejected: { reason: string; similarity: number } | undefined;
     for (const match of this.index.search(vector, threshold, SEMANTIC_CANDIDATES)) {
       const entry = this.table.byId(match.id);
       if (!entry || entry.expiresAt <= req.now || entry.query === null) {
+        continue;
+      }
+      if (scorer) {
+        const judged = scorer.judge(entry.query, query, match.similarity);
+        if (judged.ok) {
+          this.table.touch(entry.id, req.now);
+          const about = { cachedQuery: entry.query, score: judged.score, features: judged.features };
+          return { kind: "semantic", answer: entry.answer, similarity: match.similarity, judged: about };
+        }
+        rejected ??= { reason: judged.reason, similarity: match.similarity };
         continue;
       }
       const verdict = verifier?.verify(entry.query, query) ?? { ok: true };

@@ -7,6 +7,7 @@
 import type { CacheFill, CacheLookup, VerifierChoice } from "./cache-store.ts";
 import type { CandidateVerifier, LookupResult, PartitionCache } from "./partition-cache.ts";
 import type { VectorIndex } from "./vector-index.ts";
+import { scorerFor } from "./scorer/scorer-memo.ts";
 
 /** Verifiers by choice; filled in where the rule-based verifier is wired. */
 export type VerifierRegistry = Partial<Record<VerifierChoice, CandidateVerifier>>;
@@ -30,6 +31,7 @@ export function hostLookup(
       vector: index.encode(s.vector),
       threshold: s.threshold,
       ...(verifier ? { verifier } : {}),
+      ...(s.scorer ? { scorer: scorerFor(s.scorer) } : {}),
     },
     now,
   });

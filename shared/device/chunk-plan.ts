@@ -5,6 +5,7 @@
  * model, or from an interrupted earlier sync — is not fetched again, and a chunk that occurs
  * twice in the new version (runs of zeros do) is fetched once.
  */
+import semverCompare from "semver/functions/compare";
 import type { ChunkRef, ModelFile, ModelManifest } from "../manifest/model-manifest.ts";
 import type { LocalChunks } from "./device-store.ts";
 import type { WantedChunk } from "./range-download.ts";
@@ -36,6 +37,22 @@ export function placedChunks(file: ModelFile): PlacedChunk[] {
     offset += c.size;
     return placed;
   });
+}
+
+/**
+ * The newest installed version of `model` that has a file called `name`, with that file: where
+ * the old bytes of a changed chunk are guessed from (sub-chunk deltas).
+ */
+export function newestWithFile<T extends { manifest: ModelManifest }>(
+  versions: readonly T[],
+  model: string,
+  name: string,
+): { version: T; file: ModelFile } | null {
+  const newest = versions
+    .filter((v) => v.manifest.id === model && v.manifest.files.some((f) => f.name === name))
+    .toSorted((a, b) => semverCompare(b.manifest.version, a.manifest.version))[0];
+  const file = newest?.manifest.files.find((f) => f.name === name);
+  return newest && file ? { version: newest, file } : null;
 }
 
 export async function planVersion(manifest: ModelManifest, local: Pick<LocalChunks, "has">): Promise<VersionPlan> {

@@ -3,7 +3,7 @@
  * The device's own small state files, as zod schemas: the per-model pointer (the one mutable
  * thing an install changes), the device's configuration, and the outcome of the last sync.
  * They live in a `NamedStore`, whose `put` replaces a file atomically — on Node a temp file,
- * fsync, rename and directory fsync; in a browser one IndexedDB transaction — so a reader sees
+ * fsync, rename and directory fsync; in a browser an OPFS temp file moved over it — so a reader sees
  * the old pointer or the new one, never a torn one. Every read goes through the schema:
  * the files are on disk, and disks and people edit files.
  */

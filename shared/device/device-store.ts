@@ -1,7 +1,7 @@
 /**
  * @module
  * The storage port of a device: what the platform-neutral updater needs from the disk (Node:
- * files, `device/fs/`) or from the browser (IndexedDB and OPFS, later). The updater decides
+ * files, `device/fs/`) or from the browser (the origin private file system, `device/browser/`). The updater decides
  * *what* to do and in which order — download missing chunks, build the new version, flip the
  * pointer, let N-2 go — and the store makes each step durable and atomic on its platform.
  */

@@ -16,6 +16,7 @@ import { desiredVersion } from "./cohort.ts";
 import type { HealthRecorder } from "./health.ts";
 import type { SketchRecorder } from "../monitoring/recorder.ts";
 import type { Feed, ModelReport, ModelRollout, OutcomeReport, PopReport } from "./protocol.ts";
+import type { PopMetrics } from "./pop-metrics.ts";
 
 export interface ControlApi {
   feed(pop: string, since: number, waitMs: number): Promise<Feed>;
@@ -78,6 +79,8 @@ export interface SyncAgentOptions {
   graceMs?: number;
   now?: () => number;
   log?: Logger;
+  /** The PoP's traffic counters, sent with every report. */
+  metrics?: () => PopMetrics;
 }
 
 export interface RoundResult {
@@ -89,8 +92,8 @@ export interface RoundResult {
 
 export class SyncAgent {
   readonly pop: string;
-  private readonly o: Required<Omit<SyncAgentOptions, "log" | "sketches" | "outcomes">> &
-    Pick<SyncAgentOptions, "sketches" | "outcomes"> & { log: Logger };
+  private readonly o: Required<Omit<SyncAgentOptions, "log" | "sketches" | "outcomes" | "metrics">> &
+    Pick<SyncAgentOptions, "sketches" | "outcomes" | "metrics"> & { log: Logger };
   private running: Promise<RoundResult> | undefined;
 
   constructor(options: SyncAgentOptions) {
@@ -211,6 +214,7 @@ export class SyncAgent {
       pop: this.pop,
       seq: state.seq,
       models: Object.values(state.models).map((m) => ({ ...m, health: this.o.health.of(m.model) })),
+      ...(this.o.metrics ? { metrics: this.o.metrics() } : {}),
       ...this.sketchesField(),
     };
   }

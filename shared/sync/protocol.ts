@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { ModelIdSchema, SemverSchema } from "../manifest/model-manifest.ts";
 import { SketchReportSchema } from "../monitoring/sketch.ts";
+import { PopMetricsSchema } from "./pop-metrics.ts";
 
 export const ChannelSchema = z.enum(["stable", "canary"]);
 export type Channel = z.infer<typeof ChannelSchema>;
@@ -78,6 +79,8 @@ export const PopReportSchema = z.object({
   sketches: z.array(SketchReportSchema).max(1000).optional(),
   /** Outcome feedback per model version since the last report (good of total). */
   outcomes: z.array(OutcomeReportSchema).max(1000).optional(),
+  /** The PoP's traffic since its isolate started, for the control plane's `/metrics` and dashboard. */
+  metrics: PopMetricsSchema.optional(),
 });
 export type PopReport = z.infer<typeof PopReportSchema>;
 
@@ -108,6 +111,7 @@ export const PopStatusSchema = z.object({
   seq: z.number().int().nonnegative(),
   canary: z.boolean(),
   models: z.array(ModelReportSchema),
+  metrics: PopMetricsSchema.optional(),
 });
 
 export const StatusSchema = z.object({

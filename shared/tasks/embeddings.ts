@@ -49,6 +49,20 @@ export function embeddingSettings(manifest: ModelManifest): EmbeddingSettings {
 }
 
 /** Checks the texts of a request against the model's limits. */
+/** The texts of an OpenAI `/v1/embeddings` input (a string or strings); token ids are refused. */
+export function requestTexts(input: string | readonly unknown[]): string[] {
+  const texts = typeof input === "string" ? [input] : input;
+  if (!texts.every((t): t is string => typeof t === "string")) {
+    throw new ApiError(
+      400,
+      "unsupported_input",
+      "input must be text (a string or an array of strings); token ids are not accepted.",
+      { param: "input" },
+    );
+  }
+  return [...texts];
+}
+
 export function checkTexts(texts: readonly string[], s: EmbeddingSettings, param: string): string[] {
   if (texts.length > s.max_batch) {
     throw new ApiError(

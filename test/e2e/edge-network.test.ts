@@ -1,7 +1,6 @@
 // The edge over real HTTP on loopback: the Worker bundle in workerd (Miniflare) and the same
 // app on Node (onnxruntime-node) answer the same API with the same results, the official
-// OpenAI client can talk to it, and `edgefleet dev` brings it up from the command line.
-import { spawn } from "node:child_process";
+// OpenAI client can talk to it. (`edgefleet dev`, the whole network, is test/e2e/dev-network.test.ts.)
 import { readFile } from "node:fs/promises";
 import OpenAI, { NotFoundError } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -93,37 +92,5 @@ describe("edge network on loopback", () => {
   it("carries the caller's x-request-id through to the response", async () => {
     const res = await fetch(`${edge.url}/v1/models`, { headers: { "x-request-id": "trace-123" } });
     expect(res.headers.get("x-request-id")).toBe("trace-123");
-  });
-});
-
-describe("edgefleet dev", () => {
-  it("starts the edge with the default models and stops cleanly on SIGINT", async () => {
-    const state = await tempDir("dev");
-    const child = spawn(process.execPath, ["cli/bin.mjs", "dev", "--port", "0", "--json", "--state", state], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const line = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      child.stdout.on("data", (d: Buffer) => {
-        out += d.toString();
-        const nl = out.indexOf("\n");
-        if (nl >= 0) {
-          resolve(out.slice(0, nl));
-        }
-      });
-      child.once("exit", (code) => reject(new Error(`dev exited with ${code}: ${stderr}`)));
-    });
-    const info = JSON.parse(line) as { edge: { url: string }; models: string[] };
-    expect(info.models).toContain("silero-vad@4.0.0");
-    const res = await fetch(`${info.edge.url}/v1/models`);
-    const list = (await res.json()) as { data: Array<{ id: string; loaded: boolean }> };
-    expect(list.data.every((m) => m.loaded)).toBe(true);
-    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-    child.kill("SIGINT");
-    // 0, or 130 (128 + SIGINT) when Miniflare's own exit hook ends the process after stopping workerd.
-    expect([0, 130]).toContain(await exited);
-    await expect(fetch(`${info.edge.url}/healthz`)).rejects.toThrow("fetch failed");
   });
 });

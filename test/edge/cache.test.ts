@@ -29,6 +29,8 @@ describe("exact layer through the API", () => {
     const again = await postJson("/v1/predict", audio, ALICE);
     expect(again.headers.get("x-edgefleet-cache")).toBe("hit");
     expect(again.headers.get("x-edgefleet-served-by")).toBe("edge/test");
+    // The isolate kept its own fill: no Durable Object round trip for the repeat.
+    expect(again.headers.get("server-timing")).toBe("cache-l1");
     expect(((await again.json()) as { model: string }).model).toBe("silero-vad");
     expect(await cacheStatus(await postJson("/v1/predict", audio, BOB))).toBe("miss");
     expect(await cacheStatus(await postJson("/v1/predict", audio))).toBe("miss");
