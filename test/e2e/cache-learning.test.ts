@@ -96,7 +96,7 @@ describe("learning cache", () => {
 
     const feedback = await postJson(edge.url, "/v1/feedback", { request_id: hit.requestId, label: "wrong" }, AUTH);
     expect(feedback.status).toBe(202);
-    expect(await json(feedback)).toMatchObject({ accepted_by: ["cache"] });
+    expect((await json(feedback)).accepted_by).toContain("cache");
 
     const pairs = operatorPairs(3).map((e) => ({ features: e.features, label: e.label }));
     await postJson(controlUrl, `/admin/cache-training/${tenant}/pairs`, { examples: pairs });
