@@ -4,22 +4,14 @@
  * cache (token Jaccard at the loosest threshold whose false-hit rate is no higher than the
  * semantic cache's).
  */
+import { jaccardOf } from "../../shared/cache/scorer/scorer-features.ts";
 import type { LabelledPair } from "./cache-dev-pairs.ts";
 
 const normalise = (t: string) => t.toLowerCase().replace(/\s+/g, " ").trim();
 const tokens = (t: string) => new Set(normalise(t).match(/[\p{L}\p{N}]+/gu) ?? []);
 
 export function jaccard(a: string, b: string): number {
-  const x = tokens(a);
-  const y = tokens(b);
-  let both = 0;
-  for (const t of x) {
-    if (y.has(t)) {
-      both += 1;
-    }
-  }
-  const union = x.size + y.size - both;
-  return union === 0 ? 1 : both / union;
+  return jaccardOf(tokens(a), tokens(b));
 }
 
 export interface BaselineRates {
