@@ -26,6 +26,17 @@ export interface DriftServiceOptions {
 
 const MAX_ALERTS = 1000;
 
+/** Outcome accuracy of one model version: good of total, with its Wilson 95% interval. */
+export interface VersionAccuracy {
+  model: string;
+  version: string;
+  good: number;
+  total: number;
+  rate: number;
+  low: number;
+  high: number;
+}
+
 export class DriftService {
   readonly alerts: DriftAlert[] = [];
   private readonly monitors = new Map<string, DriftMonitor>();
@@ -78,15 +89,7 @@ export class DriftService {
   }
 
   /** Outcome accuracy per model version with its Wilson 95% interval. */
-  accuracy(): {
-    model: string;
-    version: string;
-    good: number;
-    total: number;
-    rate: number;
-    low: number;
-    high: number;
-  }[] {
+  accuracy(): VersionAccuracy[] {
     return [...this.outcomes].map(([key, t]) => {
       const at = key.lastIndexOf("@");
       return { model: key.slice(0, at), version: key.slice(at + 1), ...t, ...wilson(t) };

@@ -5,6 +5,7 @@
  * list. No script, no external assets: it renders anywhere the control plane runs.
  */
 import type { DriftAlert, DriftPoint } from "../../../shared/monitoring/drift-monitor.ts";
+import type { VersionAccuracy } from "./drift-service.ts";
 
 const W = 480;
 const H = 140;
@@ -36,15 +37,7 @@ function chart(title: string, points: readonly DriftPoint[], threshold: number):
 export interface MonitoringView {
   history: { model: string; version: string; threshold: number; points: DriftPoint[] }[];
   alerts: readonly DriftAlert[];
-  accuracy?: readonly {
-    model: string;
-    version: string;
-    good: number;
-    total: number;
-    rate: number;
-    low: number;
-    high: number;
-  }[];
+  accuracy?: readonly VersionAccuracy[];
 }
 
 export function monitoringPage(view: MonitoringView): string {

@@ -10,17 +10,15 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { defaultModelDraft } from "../../../bench/lib/default-model-draft.ts";
 import { seededRandom } from "../../../bench/lib/synthetic-vectors.ts";
-import { ortNodeRuntime } from "../../../origin/runtime/ort-node.ts";
-import { sha256Hex } from "../../../shared/crypto/sha256.ts";
-import { ModelEngine } from "../../../shared/engine/model-engine.ts";
+import { draftEngine } from "../../../cli/registry/golden.ts";
+import type { ModelEngine } from "../../../shared/engine/model-engine.ts";
 import { predict } from "../../../shared/engine/predict.ts";
-import { type ModelManifest, ModelManifestSchema } from "../../../shared/manifest/model-manifest.ts";
+import type { ModelManifest } from "../../../shared/manifest/model-manifest.ts";
 import { DriftMonitor } from "../../../shared/monitoring/drift-monitor.ts";
 import { observationsOf } from "../../../shared/monitoring/observe.ts";
 import type { Observation, ReferenceProfile } from "../../../shared/monitoring/profile.ts";
 import { buildReferenceProfile } from "../../../shared/monitoring/profile.ts";
 import { LiveSketch } from "../../../shared/monitoring/sketch.ts";
-import { MemoryBlobStore } from "../../../shared/storage/memory-blob-store.ts";
 import { readWavPcm16 } from "../../support/wav.ts";
 
 const CLIP = 8000; // 0.5 s at 16 kHz: 15 frames of 512
@@ -60,17 +58,7 @@ describe("VAD drift: speech → noise with the real Silero", () => {
     speech = readWavPcm16(
       readFileSync(fileURLToPath(new URL("../../fixtures/speech-16k.wav", import.meta.url))),
     ).samples;
-    const draft = await defaultModelDraft("silero-vad", "4.0.0");
-    const blobs = new MemoryBlobStore();
-    const files = await Promise.all(
-      draft.files.map(async (f) => {
-        const sha256 = await sha256Hex(f.bytes);
-        await blobs.put(sha256, f.bytes);
-        return { name: f.name, role: f.role, sha256, size: f.bytes.byteLength };
-      }),
-    );
-    manifest = ModelManifestSchema.parse({ ...draft, schema: "edgefleet.model/v1", files });
-    engine = new ModelEngine({ runtime: ortNodeRuntime({ threads: 1 }), blobs, budgetBytes: 2 ** 30 });
+    ({ engine, manifest } = await draftEngine(await defaultModelDraft("silero-vad", "4.0.0")));
     const reference: Observation[] = [];
     for (let i = 0; i < 240; i++) {
       reference.push(...(await observe(speechClip())));
