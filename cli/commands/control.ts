@@ -7,7 +7,16 @@ import { defineCommand } from "citty";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { jsonArg, printResult, UserError } from "../output.ts";
-import { registryArg } from "../registry/common-args.ts";
+import { parseDuration, registryArg } from "../registry/common-args.ts";
+
+function retrainEveryMs(text: string): number {
+  const seconds = parseDuration(text);
+  // Under a minute a retrain (k-fold tuning) could still be running when the next is due.
+  if (seconds === null || seconds < 60) {
+    throw new UserError(`--retrain-every must look like 1h, 30m or 5m (got ${JSON.stringify(text)})`);
+  }
+  return seconds * 1000;
+}
 
 const serve = defineCommand({
   meta: { name: "serve", description: "Run the control plane (registry read API, change feed, rollouts)" },
@@ -23,6 +32,11 @@ const serve = defineCommand({
     "device-app": {
       type: "string",
       description: "Serve the browser device at /device/ from this folder (built there first if it holds no build)",
+    },
+    "retrain-every": {
+      type: "string",
+      description:
+        "Retrain tenants' cache scorers with new feedback this often, e.g. 15m, 1h (default: off; drift still retrains)",
     },
     json: jsonArg,
   },
@@ -45,6 +59,7 @@ const serve = defineCommand({
       operatorToken,
       ...(edgeToken ? { edgeToken } : {}),
       ...(deviceApp ? { deviceAppDir: deviceApp } : {}),
+      ...(args["retrain-every"] ? { retrainEveryMs: retrainEveryMs(args["retrain-every"]) } : {}),
     });
     printResult(
       args.json,

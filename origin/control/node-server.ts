@@ -25,6 +25,8 @@ import { createAuditor } from "../../shared/audit.ts";
 import { jsonLogger } from "../../shared/log.ts";
 import { DriftService } from "./monitoring/drift-service.ts";
 import { registryProfiles } from "./monitoring/registry-profiles.ts";
+import { CacheTraining } from "./cache-training/cache-training.ts";
+import { scheduleRetraining } from "./cache-training/retrain-schedule.ts";
 
 export interface ControlPlaneOptions {
   /** The registry directory (`metadata/` and the chunk store). */
@@ -43,12 +45,17 @@ export interface ControlPlaneOptions {
   driftWebhook?: { url: string; secret: string; attempts?: number; backoffMs?: number };
   /** The built browser device (`dist/device`) to serve at `/device/`. */
   deviceAppDir?: string;
+  /** How often tenants with new cache feedback are retrained (ms; 0 = only on drift or on demand). */
+  retrainEveryMs?: number;
+  /** The semantic cache's embedder: drift on it retrains every tenant's scorer (default `use-lite`). */
+  cacheEmbedderModel?: string;
 }
 
 export interface RunningControlPlane {
   url: string;
   coordinator: Coordinator;
   drift: DriftService;
+  cacheTraining: CacheTraining;
   close(): Promise<void>;
 }
 
@@ -68,6 +75,13 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     versionExists: published(metadata),
     ...(options.gate ? { gate: options.gate } : {}),
   });
+  const cacheTraining = new CacheTraining();
+  const retraining = scheduleRetraining(cacheTraining, {
+    everyMs: options.retrainEveryMs ?? 0,
+    drift,
+    embedderModel: options.cacheEmbedderModel ?? "use-lite",
+    log,
+  });
   const authorize =
     options.authorize ??
     tokenAuthorizer({ operator: options.operatorToken, ...(options.edgeToken ? { edge: options.edgeToken } : {}) });
@@ -75,6 +89,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     coordinator,
     registry: { metadata, blobs },
     drift,
+    cacheTraining,
     ...(options.deviceAppDir ? { deviceApp: deviceAssets(options.deviceAppDir) } : {}),
     authorize,
   });
@@ -96,8 +111,10 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     url,
     coordinator,
     drift,
+    cacheTraining,
     close: () =>
       new Promise<void>((resolve) => {
+        retraining.stop();
         // Open SSE streams and long polls would hold `close` forever.
         server.closeAllConnections();
         server.close(() => resolve());

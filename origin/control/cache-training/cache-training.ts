@@ -96,6 +96,11 @@ export class CacheTraining {
     return this.retrain(tenant);
   }
 
+  /** Tenants with labelled pairs or feedback: the ones a drift-triggered retrain can learn for. */
+  tenantsWithData(): string[] {
+    return [...this.tenants].filter(([, s]) => s.pairs.length + s.feedback.length > 0).map(([tenant]) => tenant);
+  }
+
   lastResult(tenant: string): RetrainResult | undefined {
     return this.tenants.get(tenant)?.lastResult;
   }
