@@ -25,7 +25,8 @@ import { createAuditor } from "../../shared/audit.ts";
 import { jsonLogger } from "../../shared/log.ts";
 import { DriftService } from "./monitoring/drift-service.ts";
 import { registryProfiles } from "./monitoring/registry-profiles.ts";
-import { CacheTraining } from "./cache-training/cache-training.ts";
+import type { CacheTraining } from "./cache-training/cache-training.ts";
+import { persistentCacheTraining } from "./cache-training/training-persistence.ts";
 import { scheduleRetraining } from "./cache-training/retrain-schedule.ts";
 
 export interface ControlPlaneOptions {
@@ -69,13 +70,15 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     auditor: createAuditor(log),
     ...(options.driftWebhook ? { webhook: options.driftWebhook } : {}),
   });
+  const stateDir = options.stateDir ?? join(options.registryDir, "control");
   const coordinator = new Coordinator({
     drift,
-    store: new NamedControlStore(new FsNamedStore(options.stateDir ?? join(options.registryDir, "control"))),
+    store: new NamedControlStore(new FsNamedStore(stateDir)),
     versionExists: published(metadata),
     ...(options.gate ? { gate: options.gate } : {}),
   });
-  const cacheTraining = new CacheTraining();
+  const persisted = await persistentCacheTraining(new FsNamedStore(join(stateDir, "cache-training")), { log });
+  const cacheTraining = persisted.training;
   const retraining = scheduleRetraining(cacheTraining, {
     everyMs: options.retrainEveryMs ?? 0,
     drift,
@@ -112,12 +115,15 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     coordinator,
     drift,
     cacheTraining,
-    close: () =>
-      new Promise<void>((resolve) => {
-        retraining.stop();
+    close: async () => {
+      retraining.stop();
+      await new Promise<void>((resolve) => {
         // Open SSE streams and long polls would hold `close` forever.
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      await retraining.idle();
+      await persisted.close();
+    },
   };
 }
