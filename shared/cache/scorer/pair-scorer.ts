@@ -7,7 +7,8 @@
  */
 import { RuleVerifier } from "../verifier/rule-verifier.ts";
 import { pairHash } from "./pair-hash.ts";
-import { scorerFeatures } from "./scorer-features.ts";
+import { featuresOf, type Lexical, lexicalOf } from "./scorer-features.ts";
+import { RecentMemo } from "../recent-memo.ts";
 import type { ScorerModel } from "./scorer-model.ts";
 
 export type ScorerVerdict =
@@ -29,16 +30,24 @@ export class PairScorer {
   readonly model: ScorerModel;
   private readonly verifier: RuleVerifier;
   private readonly deny: ReadonlySet<string>;
+  private readonly lexical: RecentMemo<Lexical>;
 
-  constructor(model: ScorerModel, verifier = new RuleVerifier()) {
+  /** `memo`: texts whose lexical sets are kept (default 512, like the verifier's analyses; 0: none). */
+  constructor(model: ScorerModel, verifier = new RuleVerifier(), options: { memo?: number } = {}) {
     this.model = model;
     this.verifier = verifier;
     this.deny = new Set(model.deny);
+    this.lexical = new RecentMemo(options.memo ?? 512);
   }
 
   judge(cached: string, incoming: string, cosine: number): ScorerVerdict {
     const comparison = this.verifier.compare(cached, incoming);
-    const features = scorerFeatures(cosine, cached, incoming, comparison);
+    const features = featuresOf(
+      cosine,
+      this.lexical.get(cached, lexicalOf),
+      this.lexical.get(incoming, lexicalOf),
+      comparison,
+    );
     const score = probability(this.model, features);
     if (this.deny.size > 0 && this.deny.has(pairHash(cached, incoming))) {
       return { ok: false, reason: "feedback", score, features };

@@ -20,7 +20,15 @@ export const SCORER_FEATURES = [
 
 export type ScorerFeatureName = (typeof SCORER_FEATURES)[number];
 
-const words = (t: string) => new Set(t.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+/** What the lexical features read of one text: its word tokens and its character trigrams. */
+export interface Lexical {
+  readonly words: ReadonlySet<string>;
+  readonly trigrams: ReadonlySet<string>;
+}
+
+export function lexicalOf(text: string): Lexical {
+  return { words: new Set(text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []), trigrams: trigrams(text) };
+}
 
 function trigrams(t: string): Set<string> {
   const s = ` ${t.toLowerCase().replace(/\s+/g, " ").trim()} `;
@@ -44,11 +52,16 @@ export function jaccardOf(x: ReadonlySet<string>, y: ReadonlySet<string>): numbe
 
 /** The feature vector of a pair, in `SCORER_FEATURES` order. */
 export function scorerFeatures(cosine: number, cached: string, incoming: string, comparison: PairComparison): number[] {
+  return featuresOf(cosine, lexicalOf(cached), lexicalOf(incoming), comparison);
+}
+
+/** The same from texts already read (the scorer keeps recent texts' `Lexical`). */
+export function featuresOf(cosine: number, cached: Lexical, incoming: Lexical, comparison: PairComparison): number[] {
   return [
     cosine,
     cosine * cosine,
-    jaccardOf(words(cached), words(incoming)),
-    jaccardOf(trigrams(cached), trigrams(incoming)),
+    jaccardOf(cached.words, incoming.words),
+    jaccardOf(cached.trigrams, incoming.trigrams),
     comparison.findings.length > 0 ? 1 : 0,
     ...PAIR_FEATURES.map((name) => comparison.features[name]),
   ];

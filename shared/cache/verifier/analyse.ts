@@ -15,6 +15,7 @@ import {
   type QuantifierClass,
 } from "./function-words.ts";
 import { lemma } from "./lemma.ts";
+import { prefixCandidates, type PrefixCandidates } from "./prefix-opposites.ts";
 import { POLAR, type PolarReason } from "./polar-words.ts";
 import { tokenize, type Token } from "./tokenize.ts";
 import { readValues, type Quantity } from "./values.ts";
@@ -58,6 +59,8 @@ export interface TextAnalysis {
   readonly words: readonly string[];
   /** Lemmas of every word (function words too), for "does the other text mention it at all". */
   readonly lemmas: ReadonlySet<string>;
+  /** Words that carry an opposing prefix ("un…", "over…"), read once for every comparison. */
+  readonly prefixes: PrefixCandidates;
   /** Lemmas of content words: no function words, negators, numbers or dates. */
   readonly content: ReadonlySet<string>;
   readonly negations: readonly Negation[];
@@ -283,6 +286,7 @@ export function analyse(text: string): TextAnalysis {
     tokens,
     words,
     lemmas,
+    prefixes: prefixCandidates(words),
     content,
     negations,
     polar: flipNegated(tokens, negations, polar),

@@ -89,8 +89,8 @@ export function comparePair(a: TextAnalysis, b: TextAnalysis): PairComparison {
     }
   }
   const prefix = [
-    ...prefixOpposites(a.words, a.lemmas, b.words, b.lemmas),
-    ...prefixOpposites(b.words, b.lemmas, a.words, a.lemmas),
+    ...prefixOpposites(a.prefixes, a.lemmas, b.prefixes, b.lemmas),
+    ...prefixOpposites(b.prefixes, b.lemmas, a.prefixes, a.lemmas),
   ];
   for (const p of prefix) {
     add("antonym", `"${p.word}" against "${p.opposite}"`);

@@ -130,25 +130,37 @@ export interface PrefixOpposite {
   readonly opposite: string;
 }
 
+/**
+ * What one text can contribute to a prefix opposition, read once per text (the verifier keeps a
+ * text's analysis, and a cached request is compared again and again): its words without hyphens,
+ * and each word that carries a prefix with the root it would oppose, in word order.
+ */
+export interface PrefixCandidates {
+  readonly flat: ReadonlySet<string>;
+  readonly candidates: readonly PrefixCandidate[];
+}
+
+type PrefixCandidate =
+  /** A negating prefix: opposes the root's lemma when only the other text has it. */
+  | {
+      readonly kind: "negating";
+      readonly raw: string;
+      readonly word: string;
+      readonly root: string;
+      readonly key: string;
+    }
+  /** One of a prefix pair: opposes `opposite` ("under…" for "over…") as written in the other text. */
+  | { readonly kind: "paired"; readonly raw: string; readonly word: string; readonly opposite: string };
+
 /** Hyphens dropped: "non-smoking" is "nonsmoking". */
 function flat(lower: string): string {
   return lower.replaceAll("-", "");
 }
 
-/**
- * Words of `own` that are prefix-opposites of a word of `other` (and not balanced by the same
- * root in `own`). Both arguments are lower-case words; `otherLemmas` / `ownLemmas` their lemmas.
- */
-export function prefixOpposites(
-  own: readonly string[],
-  ownLemmas: ReadonlySet<string>,
-  other: readonly string[],
-  otherLemmas: ReadonlySet<string>,
-): PrefixOpposite[] {
-  const found: PrefixOpposite[] = [];
-  const otherFlat = new Set(other.map(flat));
-  const ownFlat = new Set(own.map(flat));
-  for (const raw of new Set(own)) {
+/** The prefix candidates of a text's lower-case words. */
+export function prefixCandidates(words: readonly string[]): PrefixCandidates {
+  const candidates: PrefixCandidate[] = [];
+  for (const raw of new Set(words)) {
     const word = flat(raw);
     for (const rule of NEGATING) {
       if (!word.startsWith(rule.prefix)) {
@@ -158,10 +170,7 @@ export function prefixOpposites(
       if (root.length < rule.minRoot || rule.not.has(root) || !/^[a-z]+$/.test(root)) {
         continue;
       }
-      const key = lemma(root);
-      if (otherLemmas.has(key) && !ownLemmas.has(key) && !otherFlat.has(word)) {
-        found.push({ word: raw, opposite: root });
-      }
+      candidates.push({ kind: "negating", raw, word, root, key: lemma(root) });
     }
     for (const [a, b] of PAIRED) {
       for (const [mine, theirs] of [
@@ -169,10 +178,36 @@ export function prefixOpposites(
         [b, a],
       ] as const) {
         const root = word.startsWith(mine) ? word.slice(mine.length) : "";
-        if (root.length >= 4 && otherFlat.has(theirs + root) && !otherFlat.has(word) && !ownFlat.has(theirs + root)) {
-          found.push({ word: raw, opposite: theirs + root });
+        if (root.length >= 4) {
+          candidates.push({ kind: "paired", raw, word, opposite: theirs + root });
         }
       }
+    }
+  }
+  return { flat: new Set(words.map(flat)), candidates };
+}
+
+/**
+ * Words of `own` that are prefix-opposites of a word of `other` (and not balanced by the same
+ * root in `own`). `ownLemmas` / `otherLemmas` are the lemmas of each text's words.
+ */
+export function prefixOpposites(
+  own: PrefixCandidates,
+  ownLemmas: ReadonlySet<string>,
+  other: PrefixCandidates,
+  otherLemmas: ReadonlySet<string>,
+): PrefixOpposite[] {
+  const found: PrefixOpposite[] = [];
+  for (const c of own.candidates) {
+    if (other.flat.has(c.word)) {
+      continue;
+    }
+    if (c.kind === "negating") {
+      if (otherLemmas.has(c.key) && !ownLemmas.has(c.key)) {
+        found.push({ word: c.raw, opposite: c.root });
+      }
+    } else if (other.flat.has(c.opposite) && !own.flat.has(c.opposite)) {
+      found.push({ word: c.raw, opposite: c.opposite });
     }
   }
   return found;

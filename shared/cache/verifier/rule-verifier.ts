@@ -8,6 +8,7 @@
 import { analyse, type TextAnalysis } from "./analyse.ts";
 import { comparePair, type PairComparison } from "./compare.ts";
 import { ACCEPT, type PairVerifier, type VerifierVerdict } from "./verifier.ts";
+import { RecentMemo } from "../recent-memo.ts";
 
 export interface RuleVerifierOptions {
   /** Analyses kept for reuse (default 512); 0 turns the memo off. */
@@ -16,11 +17,10 @@ export interface RuleVerifierOptions {
 
 export class RuleVerifier implements PairVerifier {
   readonly name = "rules-v1";
-  private readonly memo = new Map<string, TextAnalysis>();
-  private readonly memoSize: number;
+  private readonly memo: RecentMemo<TextAnalysis>;
 
   constructor(options: RuleVerifierOptions = {}) {
-    this.memoSize = options.memo ?? 512;
+    this.memo = new RecentMemo(options.memo ?? 512);
   }
 
   verify(cached: string, incoming: string): VerifierVerdict {
@@ -34,23 +34,6 @@ export class RuleVerifier implements PairVerifier {
   }
 
   analysis(text: string): TextAnalysis {
-    const hit = this.memo.get(text);
-    if (hit !== undefined) {
-      // Re-insert: Map keeps insertion order, so the first key is the least recently used.
-      this.memo.delete(text);
-      this.memo.set(text, hit);
-      return hit;
-    }
-    const fresh = analyse(text);
-    if (this.memoSize > 0) {
-      if (this.memo.size >= this.memoSize) {
-        const oldest = this.memo.keys().next();
-        if (!oldest.done) {
-          this.memo.delete(oldest.value);
-        }
-      }
-      this.memo.set(text, fresh);
-    }
-    return fresh;
+    return this.memo.get(text, analyse);
   }
 }

@@ -5,6 +5,7 @@ import { analyse } from "../../../shared/cache/verifier/analyse.ts";
 import { featureVector, PAIR_FEATURES } from "../../../shared/cache/verifier/compare.ts";
 import { RuleVerifier } from "../../../shared/cache/verifier/rule-verifier.ts";
 import { tokenize } from "../../../shared/cache/verifier/tokenize.ts";
+import { RecentMemo } from "../../../shared/cache/recent-memo.ts";
 
 describe("verifier tokens", () => {
   it("expands contractions and marks possessives and sentence starts", () => {
@@ -76,5 +77,38 @@ describe("verifier features", () => {
       entity_substituted: 0,
       content_jaccard: 1,
     });
+  });
+});
+
+describe("recent-text memo", () => {
+  it("computes a text once while it is among the most recent, and again after it was evicted", () => {
+    const memo = new RecentMemo<number>(2);
+    let computed = 0;
+    const length = (text: string) => {
+      computed += 1;
+      return text.length;
+    };
+    memo.get("a", length);
+    memo.get("b", length);
+    memo.get("a", length); // a is now the most recent; b the oldest
+    memo.get("c", length); // evicts b
+    expect(computed).toBe(3);
+    memo.get("a", length);
+    expect(computed).toBe(3);
+    memo.get("b", length);
+    expect(computed).toBe(4);
+  });
+
+  it("gives the same verdicts and features with the memo as without it", () => {
+    const pairs: Array<[string, string]> = [
+      ["The flight is not delayed.", "The flight is delayed."],
+      ["How do I reset my password?", "How can I reset my password?"],
+      ["Is it possible to undo a payment?", "The payment is impossible to undo."],
+    ];
+    const withMemo = new RuleVerifier();
+    const without = new RuleVerifier({ memo: 0 });
+    for (const [a, b] of [...pairs, ...pairs]) {
+      expect(withMemo.compare(a, b)).toEqual(without.compare(a, b));
+    }
   });
 });
