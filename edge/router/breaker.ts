@@ -6,6 +6,7 @@
  * (doubling on each re-open, capped). Then half-open: one probe at a time; its success
  * closes the breaker, its failure opens it again.
  */
+import { SlottedCounts } from "./slotted-counts.ts";
 
 export type BreakerState = "closed" | "open" | "half-open";
 
@@ -18,6 +19,9 @@ export interface BreakerOptions {
   max_open_ms: number;
 }
 
+const REQUESTS = 0;
+const FAILURES = 1;
+
 export class CircuitBreaker {
   private readonly o: BreakerOptions;
   private readonly now: () => number;
@@ -26,11 +30,13 @@ export class CircuitBreaker {
   private opens = 0;
   private openUntil = 0;
   private probeSince: number | undefined;
-  private readonly outcomes: Array<{ at: number; ok: boolean }> = [];
+  /** Requests (counter 0) and failures (counter 1) over the sliding window. */
+  private readonly outcomes: SlottedCounts;
 
   constructor(options: BreakerOptions, now: () => number = Date.now) {
     this.o = options;
     this.now = now;
+    this.outcomes = new SlottedCounts(options.window_ms, 2, now);
   }
 
   state(): BreakerState {
@@ -64,7 +70,7 @@ export class CircuitBreaker {
       this.mode = "closed";
       this.opens = 0;
       this.probeSince = undefined;
-      this.outcomes.length = 0;
+      this.outcomes.clear();
     }
   }
 
@@ -95,21 +101,17 @@ export class CircuitBreaker {
   }
 
   private record(ok: boolean): void {
-    const now = this.now();
-    this.outcomes.push({ at: now, ok });
-    while (this.outcomes.length > 0 && (this.outcomes[0]?.at ?? now) < now - this.o.window_ms) {
-      this.outcomes.shift();
-    }
-    if (this.outcomes.length > 10_000) {
-      this.outcomes.splice(0, this.outcomes.length - 10_000);
+    this.outcomes.add(REQUESTS);
+    if (!ok) {
+      this.outcomes.add(FAILURES);
     }
   }
 
   private rateTripped(): boolean {
-    if (this.outcomes.length < this.o.min_requests) {
+    const requests = this.outcomes.sum(REQUESTS);
+    if (requests < this.o.min_requests) {
       return false;
     }
-    const failures = this.outcomes.filter((o) => !o.ok).length;
-    return failures / this.outcomes.length >= this.o.error_rate;
+    return this.outcomes.sum(FAILURES) / requests >= this.o.error_rate;
   }
 }

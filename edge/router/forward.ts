@@ -39,5 +39,5 @@ export function originResponse(routed: Routed): Response {
   headers.set(SERVED_BY_HEADER, routed.servedBy);
   headers.set("x-edgefleet-cache", "bypass");
   headers.set("x-edgefleet-attempts", String(routed.attempts));
-  return new Response(routed.response.body, { status: routed.response.status, headers });
+  return new Response(routed.body, { status: routed.response.status, headers });
 }

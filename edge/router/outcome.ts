@@ -17,7 +17,14 @@ export type Failure =
   | "bad_response";
 
 export type AttemptOutcome =
-  | { kind: "answer"; response: Response; ms: number }
+  | {
+      kind: "answer";
+      /** The origin's status and headers; its body may already have been read into `body`. */
+      response: Response;
+      /** The answer's body: the bytes read whole, the guarded stream, or absent for the response's own. */
+      body?: ArrayBuffer | ReadableStream<Uint8Array>;
+      ms: number;
+    }
   | { kind: "retryable"; failure: Failure; status?: number; retryAfterMs?: number; countsAgainstOrigin: boolean };
 
 const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);

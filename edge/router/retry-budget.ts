@@ -5,6 +5,7 @@
  * quiet edge can still fail over. During a total outage this keeps upstream attempts at
  * ≤ (1 + ratio) × inbound instead of max_attempts × inbound.
  */
+import { SlottedCounts } from "./slotted-counts.ts";
 
 export interface RetryBudgetOptions {
   ratio: number;
@@ -12,53 +13,29 @@ export interface RetryBudgetOptions {
   window_ms: number;
 }
 
-const SLOTS = 10;
+const REQUESTS = 0;
+const RETRIES = 1;
 
 export class RetryBudget {
   private readonly o: RetryBudgetOptions;
-  private readonly now: () => number;
-  private readonly requests = Array.from({ length: SLOTS }, () => 0);
-  private readonly retries = Array.from({ length: SLOTS }, () => 0);
-  private slotStart = 0;
-  private slot = 0;
+  private readonly counts: SlottedCounts;
 
   constructor(options: RetryBudgetOptions, now: () => number = Date.now) {
     this.o = options;
-    this.now = now;
-    this.slotStart = now();
+    this.counts = new SlottedCounts(options.window_ms, 2, now);
   }
 
   recordRequest(): void {
-    this.advance();
-    this.requests[this.slot] = (this.requests[this.slot] ?? 0) + 1;
+    this.counts.add(REQUESTS);
   }
 
   /** Takes one retry from the budget if there is one left. */
   tryRetry(): boolean {
-    this.advance();
-    const requests = this.requests.reduce((a, b) => a + b, 0);
-    const retries = this.retries.reduce((a, b) => a + b, 0);
-    if (retries >= Math.max(this.o.min_per_window, Math.floor(this.o.ratio * requests))) {
+    const requests = this.counts.sum(REQUESTS);
+    if (this.counts.sum(RETRIES) >= Math.max(this.o.min_per_window, Math.floor(this.o.ratio * requests))) {
       return false;
     }
-    this.retries[this.slot] = (this.retries[this.slot] ?? 0) + 1;
+    this.counts.add(RETRIES);
     return true;
-  }
-
-  /** Moves the window forward, clearing slots older than it. */
-  private advance(): void {
-    const width = this.o.window_ms / SLOTS;
-    const now = this.now();
-    let steps = Math.floor((now - this.slotStart) / width);
-    if (steps <= 0) {
-      return;
-    }
-    this.slotStart += steps * width;
-    steps = Math.min(steps, SLOTS);
-    for (let i = 0; i < steps; i++) {
-      this.slot = (this.slot + 1) % SLOTS;
-      this.requests[this.slot] = 0;
-      this.retries[this.slot] = 0;
-    }
   }
 }

@@ -36,7 +36,9 @@ export interface RouteRequest {
 }
 
 export interface Routed {
+  /** The origin's status and headers (its body is `body`). */
   response: Response;
+  body: ArrayBuffer | ReadableStream<Uint8Array> | null;
   /** `origin/<region>` or `lambda/<region>`. */
   servedBy: string;
   origin: string;
@@ -158,7 +160,13 @@ export class OriginRouter {
           })
         : { outcome: await this.attempt(primary, call, req), state: primary };
       if (outcome.kind === "answer") {
-        return { response: outcome.response, servedBy: state.servedBy, origin: state.entry.id, attempts };
+        return {
+          response: outcome.response,
+          body: outcome.body ?? outcome.response.body,
+          servedBy: state.servedBy,
+          origin: state.entry.id,
+          attempts,
+        };
       }
       last = outcome;
       this.log.log("info", "router.attempt_failed", {
@@ -246,11 +254,21 @@ export class OriginRouter {
     }
     const controller = new AbortController();
     let timedOut = false;
-    const ttfb = Math.max(1, Math.min(this.policy.ttfb_timeout_ms, req.deadline - this.now()));
-    let timer = setTimeout(() => {
+    // One timer per attempt: it fires at the TTFB limit; once the headers are in (a non-streaming
+    // answer being read whole) it re-arms itself for the rest of the deadline instead, so the
+    // usual fast answer costs one setTimeout and one clearTimeout.
+    let readingBody = false;
+    const onTimer = () => {
+      const left = req.deadline - this.now();
+      if (readingBody && left >= 1) {
+        timer = setTimeout(onTimer, left);
+        return;
+      }
       timedOut = true;
       controller.abort();
-    }, ttfb);
+    };
+    const ttfb = Math.max(1, Math.min(this.policy.ttfb_timeout_ms, req.deadline - this.now()));
+    let timer = setTimeout(onTimer, ttfb);
     const stop = () => controller.abort();
     req.signal?.addEventListener("abort", stop, { once: true });
     cancel?.addEventListener("abort", stop, { once: true });
@@ -270,17 +288,10 @@ export class OriginRouter {
       if (!call.stream || response.status !== 200 || !response.body) {
         // Non-streaming answers are read whole before anything reaches the client, so a
         // connection cut mid-body is still a clean failover, not a truncated answer.
-        clearTimeout(timer);
-        timer = setTimeout(
-          () => {
-            timedOut = true;
-            controller.abort();
-          },
-          Math.max(1, req.deadline - this.now()),
-        );
+        readingBody = true;
         const bytes = await response.arrayBuffer();
-        const answer = new Response(bytes, { status: response.status, headers: response.headers });
-        return this.settle(state, { kind: "answer", response: answer, ms: outcome.ms });
+        // No second Response around the bytes: the edge builds the client's answer once (`originResponse`).
+        return this.settle(state, { kind: "answer", response, body: bytes, ms: outcome.ms });
       }
       // Streams: the first chunk must arrive within the TTFB timeout too; until it has, failing over is still safe.
       const reader = response.body.getReader();
@@ -320,7 +331,8 @@ export class OriginRouter {
       });
       return this.settle(state, {
         kind: "answer",
-        response: new Response(guarded, { status: 200, headers: response.headers }),
+        response,
+        body: guarded,
         ms: outcome.ms,
       });
     } catch {

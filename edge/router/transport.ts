@@ -19,9 +19,22 @@ export interface OriginTransport {
 }
 
 export function httpTransport(fetcher: typeof fetch = fetch): OriginTransport {
+  // Origin URLs resolved once per endpoint and path (a handful of each), not per request.
+  const urls = new Map<string, string>();
+  const urlOf = (endpoint: string, path: string): string => {
+    const key = `${endpoint} ${path}`;
+    let url = urls.get(key);
+    if (url === undefined) {
+      url = new URL(path, endpoint).toString();
+      if (urls.size < 1024) {
+        urls.set(key, url);
+      }
+    }
+    return url;
+  };
   return {
     send(origin, call, signal) {
-      return fetcher(new URL(call.path, origin.endpoint), {
+      return fetcher(urlOf(origin.endpoint, call.path), {
         method: "POST",
         headers: call.headers,
         body: call.body,
