@@ -17,10 +17,14 @@ import { seedEdge } from "../cli/local/seed-edge.ts";
 import { defaultModels } from "../test/support/native-reference.ts";
 import { timedPost, type Timed } from "./lib/http-timing.ts";
 import { childCpuSeconds } from "./lib/process-cpu.ts";
+import { type ProfileRow, profileWorker } from "./lib/worker-profile.ts";
 import { type BenchResult, progress } from "./lib/report.ts";
 import { median, quantile, round } from "./lib/stats.ts";
 
 const ROUNDS = 7;
+/** `npm run bench -- gateway --profile`: also a CPU profile of the edge Worker at 32 clients. */
+const PROFILE = process.argv.includes("--profile");
+const INSPECTOR_PORT = 9329;
 const QUESTION = "How do I reset my password?";
 const PARAPHRASE = "How can I reset my password?";
 
@@ -63,6 +67,7 @@ export async function run(json: boolean): Promise<BenchResult> {
     pop: "gateway",
     adminToken: "bench",
     vars: { ORIGINS: JSON.stringify(table), LOG_LEVEL: "error" },
+    ...(PROFILE ? { inspectorPort: INSPECTOR_PORT } : {}),
   });
   try {
     await seedEdge(
@@ -139,6 +144,11 @@ export async function run(json: boolean): Promise<BenchResult> {
       edge32.push(edgeRps);
       cpuPerRequestMs = ((cpu1 - cpu0) * 1000) / (edgeRps * 4);
     }
+    let profile: ProfileRow[] = [];
+    if (PROFILE) {
+      progress(json, "CPU profile of the edge Worker at 32 clients…");
+      profile = (await profileWorker(INSPECTOR_PORT, "edge-gateway", () => rps(viaEdge, chat(QUESTION), noStore))).rows;
+    }
     const s = (k: string) => samples[k] ?? [];
     const p50 = (k: string) => median(s(k));
     const p99 = (k: string) => quantile(s(k), 0.99);
@@ -171,6 +181,10 @@ export async function run(json: boolean): Promise<BenchResult> {
         ["32 clients", "req/s", ""],
         ["direct", median(direct32).toFixed(0), ""],
         ["edge, cache bypassed", median(edge32).toFixed(0), ""],
+        ...(profile.length > 0
+          ? [[], ["edge Worker CPU profile, self time (cache bypassed, 32 clients)", "share", ""]]
+          : []),
+        ...profile.slice(0, 25).map((r) => [r.frame, `${(100 * r.share).toFixed(1)}%`, ""]),
       ],
       notes: [
         `One client over a kept-alive connection, ${ROUNDS} interleaved rounds; p50/p99 over all rounds. 32 clients: autocannon, 4 s per run, median of 2.`,
