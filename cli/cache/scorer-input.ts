@@ -33,6 +33,16 @@ async function checked(bytes: Uint8Array, tenant: string | undefined, source: st
   }
 }
 
+/** The control plane answers the untuned default (no tenant) until a retrain promotes a scorer. */
+function isUntunedDefault(bytes: Uint8Array): boolean {
+  try {
+    const value: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    return typeof value === "object" && value !== null && !("tenant" in value);
+  } catch {
+    return false; // not JSON: the scorer check says so
+  }
+}
+
 async function fromControl(url: string, tenant: string, token: string | undefined): Promise<ScorerInput> {
   const source = `${url.replace(/\/$/, "")}/v1/cache-training/${encodeURIComponent(tenant)}/scorer`;
   let res: Response;
@@ -47,8 +57,7 @@ async function fromControl(url: string, tenant: string, token: string | undefine
   if (!res.ok) {
     throw new UserError(`${source} answered ${res.status}: ${new TextDecoder().decode(bytes).slice(0, 300)}`);
   }
-  const parsed: unknown = JSON.parse(new TextDecoder().decode(bytes) || "null");
-  if (typeof parsed === "object" && parsed !== null && !("tenant" in parsed)) {
+  if (isUntunedDefault(bytes)) {
     throw new UserError(
       `the control plane has no tuned scorer for tenant ${tenant} yet (it serves the untuned default): retrain first`,
     );

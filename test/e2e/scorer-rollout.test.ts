@@ -120,12 +120,14 @@ async function probe(): Promise<Record<string, string | null>> {
   return out;
 }
 
-async function served(): Promise<Record<string, { served: string | undefined; state: string | undefined }>> {
+type Served = { served: string | undefined; state: string | undefined; error?: string | undefined };
+
+async function served(): Promise<Record<string, Served>> {
   const status = await operator.status();
   return Object.fromEntries(
     status.pops.map((p) => {
       const m = p.models.find((x) => x.model === model);
-      return [p.pop, { served: m?.served, state: m?.state }];
+      return [p.pop, { served: m?.served, state: m?.state, error: m?.error }];
     }),
   );
 }
@@ -179,11 +181,10 @@ describe("cache scorer rollout through the registry", () => {
     await writeFile(blobPath, honest.replace('"threshold": 0.5', '"threshold": 0.1'));
     await operator.rollout({ model, version: "1.3.0", channel: "stable" });
     expect(await syncAll()).toEqual({ [canaryPop]: [model], [otherPop]: [model] });
-    const refused = await served();
-    expect(Object.values(refused)).toEqual([
-      { served: "1.1.0", state: "failed" },
-      { served: "1.1.0", state: "failed" },
-    ]);
+    for (const refused of Object.values(await served())) {
+      expect(refused).toMatchObject({ served: "1.1.0", state: "failed" });
+      expect(refused.error).toMatch(/CHUNK_HASH_MISMATCH|sha256/);
+    }
     expect(await probe()).toEqual({ [canaryPop]: "semantic", [otherPop]: "semantic" });
   }, 120_000);
 });
