@@ -33,6 +33,46 @@ import { tempDir } from "../../support/temp-dir.ts";
 
 const bytesOf = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 
+const draftManifest = (task: string, role: string, name: string) => ({
+  schema: "edgefleet.model/v1",
+  id: "m",
+  version: "1.0.0",
+  task,
+  io: {
+    inputs: [{ name: "x", dtype: "float32", shape: [1] }],
+    outputs: [{ name: "y", dtype: "float32", shape: [1] }],
+  },
+  files: [{ name, role, sha256: "a".repeat(64), size: 10 }],
+});
+
+const pass = async (_c: unknown, next: () => Promise<void>) => next();
+
+const deny = async () =>
+  new Response(JSON.stringify({ error: { message: "no", type: "x", code: "invalid_token" } }), { status: 401 });
+
+const refusal = (args: Parameters<typeof readScorerInput>[0]) =>
+  readScorerInput(args).then(
+    () => "accepted",
+    (e: unknown) => (e instanceof UserError ? e.message : `not a user error: ${String(e)}`),
+  );
+
+async function staged(scorerTenant: string, idTenant: string, tamper = false) {
+  const scorer = await floorScorer(scorerTenant, 0.8);
+  const draft = scorerDraft(scorer, "1.0.0");
+  const bytes = scorerBytes(scorer);
+  const sha256 = await sha256Hex(bytes);
+  const manifest = ModelManifestSchema.parse({
+    ...draft,
+    schema: "edgefleet.model/v1",
+    id: scorerModelId(idTenant),
+    private_to: [idTenant],
+    files: [{ name: "cache-scorer.json", role: "config", sha256, size: bytes.length }],
+  });
+  const blobs = new MemoryBlobStore();
+  await blobs.put(sha256, tamper ? scorerBytes({ ...scorer, threshold: 0.01 }) : bytes);
+  return { scorer, manifest, blobs };
+}
+
 describe("parseScorerFile", () => {
   it("accepts a tenant's scorer and refuses what a PoP must not install, saying why", async () => {
     const scorer = await floorScorer("acme", 0.8);
@@ -78,20 +118,11 @@ describe("the scorer's manifest", () => {
   });
 
   it("the schema keeps scorers and ONNX models apart", () => {
-    const manifest = (task: string, role: string, name: string) => ({
-      schema: "edgefleet.model/v1",
-      id: "m",
-      version: "1.0.0",
-      task,
-      io: {
-        inputs: [{ name: "x", dtype: "float32", shape: [1] }],
-        outputs: [{ name: "y", dtype: "float32", shape: [1] }],
-      },
-      files: [{ name, role, sha256: "a".repeat(64), size: 10 }],
-    });
-    expect(ModelManifestSchema.safeParse(manifest("cache-scorer", "config", "cache-scorer.json")).success).toBe(true);
-    expect(ModelManifestSchema.safeParse(manifest("cache-scorer", "model", "model.onnx")).success).toBe(false);
-    expect(ModelManifestSchema.safeParse(manifest("raw", "config", "cache-scorer.json")).success).toBe(false);
+    expect(ModelManifestSchema.safeParse(draftManifest("cache-scorer", "config", "cache-scorer.json")).success).toBe(
+      true,
+    );
+    expect(ModelManifestSchema.safeParse(draftManifest("cache-scorer", "model", "model.onnx")).success).toBe(false);
+    expect(ModelManifestSchema.safeParse(draftManifest("raw", "config", "cache-scorer.json")).success).toBe(false);
   });
 
   it("a tenant too long for a model id is refused", () => {
@@ -104,9 +135,6 @@ describe("edgefleet cache publish: where the scorer comes from", () => {
   let server: Server;
   let url: string;
   const training = new CacheTraining();
-  const pass = async (_c: unknown, next: () => Promise<void>) => next();
-  const deny = async () =>
-    new Response(JSON.stringify({ error: { message: "no", type: "x", code: "invalid_token" } }), { status: 401 });
 
   beforeAll(async () => {
     const app = cacheTrainingRoutes(training, { edge: pass, operator: pass });
@@ -120,12 +148,6 @@ describe("edgefleet cache publish: where the scorer comes from", () => {
   afterAll(() => {
     server?.close();
   });
-
-  const refusal = (args: Parameters<typeof readScorerInput>[0]) =>
-    readScorerInput(args).then(
-      () => "accepted",
-      (e: unknown) => (e instanceof UserError ? e.message : `not a user error: ${String(e)}`),
-    );
 
   it("refuses a missing, doubled or mismatched source with one line", async () => {
     const dir = await tempDir("scorer-input");
@@ -162,23 +184,6 @@ describe("the PoP's install of a rolled-out scorer", () => {
     warm: async (m) => void engineCalls.push(`warm ${m.id}`),
     release: (m) => void engineCalls.push(`release ${m.id}`),
   };
-
-  async function staged(scorerTenant: string, idTenant: string, tamper = false) {
-    const scorer = await floorScorer(scorerTenant, 0.8);
-    const draft = scorerDraft(scorer, "1.0.0");
-    const bytes = scorerBytes(scorer);
-    const sha256 = await sha256Hex(bytes);
-    const manifest = ModelManifestSchema.parse({
-      ...draft,
-      schema: "edgefleet.model/v1",
-      id: scorerModelId(idTenant),
-      private_to: [idTenant],
-      files: [{ name: "cache-scorer.json", role: "config", sha256, size: bytes.length }],
-    });
-    const blobs = new MemoryBlobStore();
-    await blobs.put(sha256, tamper ? scorerBytes({ ...scorer, threshold: 0.01 }) : bytes);
-    return { scorer, manifest, blobs };
-  }
 
   it("installs a checked scorer for its tenant and records the version; ONNX models go to the engine", async () => {
     const { scorer, manifest, blobs } = await staged("acme", "acme");
