@@ -58,11 +58,15 @@ export class ScorerAwareWarmer implements Warmer {
     }
   }
 
-  /** A scorer holds no session: nothing to release. */
+  /** A scorer holds no session: nothing to release, no grace period to wait out. */
   release(manifest: ModelManifest): void {
     if (!isScorer(manifest)) {
       this.inner.release(manifest);
     }
+  }
+
+  holdsSession(manifest: ModelManifest): boolean {
+    return !isScorer(manifest) && (this.inner.holdsSession?.(manifest) ?? true);
   }
 }
 
