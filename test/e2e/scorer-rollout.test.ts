@@ -20,7 +20,7 @@ import { defaultModels } from "../support/native-reference.ts";
 import { postJson, TEST_AWS } from "../support/origin-fixtures.ts";
 import { makeKeys, makeRegistry, type Keyring, type TestRegistry } from "../support/registry-fixture.ts";
 import { floorScorer, publishScorer } from "../support/scorer-versions.ts";
-import { popIds } from "../support/sync-fleet.ts";
+import { popIds, syncEdges } from "../support/sync-fleet.ts";
 
 const ADMIN = "scorer-admin";
 const OPERATOR = "scorer-operator";
@@ -83,15 +83,7 @@ afterAll(async () => {
   await origin?.stop();
 });
 
-async function syncAll(): Promise<Record<string, string[]>> {
-  const failed: Record<string, string[]> = {};
-  for (const e of edges) {
-    const res = await fetch(`${e.url}/admin/sync`, { method: "POST", headers: { authorization: `Bearer ${ADMIN}` } });
-    expect(res.status).toBe(200);
-    failed[e.pop] = ((await res.json()) as { failed: string[] }).failed;
-  }
-  return failed;
-}
+const syncAll = () => syncEdges(edges, ADMIN);
 
 let round = 0;
 
