@@ -1,10 +1,11 @@
 /**
  * @module
  * Finds the manifest a request names, or answers 404 for a model this node does not serve —
- * or one private to another tenant: the same 404, so a model's existence is not revealed.
+ * or one private to another tenant: the same 404, so a model's existence is not revealed. A
+ * cache scorer rolled out through the catalog is installed, never served: also 404.
  */
 import { ApiError } from "../shared/errors.ts";
-import type { ModelManifest } from "../shared/manifest/model-manifest.ts";
+import { type ModelManifest, servesRequests } from "../shared/manifest/model-manifest.ts";
 import type { ModelCatalog } from "../shared/ports/model-catalog.ts";
 import { mayUse, type Principal } from "./auth/principal.ts";
 
@@ -15,7 +16,7 @@ export async function visibleModel(
   principal: Principal,
 ): Promise<ModelManifest | undefined> {
   const manifest = await catalog.get(id);
-  return manifest && mayUse(principal, manifest) ? manifest : undefined;
+  return manifest && servesRequests(manifest) && mayUse(principal, manifest) ? manifest : undefined;
 }
 
 export async function requireModel(catalog: ModelCatalog, id: string, principal: Principal): Promise<ModelManifest> {

@@ -7,7 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { ModelEngine } from "../shared/engine/model-engine.ts";
 import type { Logger } from "../shared/log.ts";
-import { ModelManifestSchema } from "../shared/manifest/model-manifest.ts";
+import { ModelManifestSchema, servesRequests } from "../shared/manifest/model-manifest.ts";
 import { MemoryModelCatalog } from "../shared/storage/memory-model-catalog.ts";
 import type { Backend } from "./backends/backend.ts";
 import { OnnxBackend } from "./backends/onnx-backend.ts";
@@ -32,7 +32,13 @@ export async function buildOriginDeps(
   const metrics = new OriginMetrics(load, () => (deps ? isReady(deps) : false));
   if (config.manifests.length > 0) {
     const manifests = await Promise.all(
-      config.manifests.map(async (path) => ModelManifestSchema.parse(JSON.parse(await readFile(path, "utf8")))),
+      config.manifests.map(async (path) => {
+        const manifest = ModelManifestSchema.parse(JSON.parse(await readFile(path, "utf8")));
+        if (!servesRequests(manifest)) {
+          throw new Error(`${path} is a cache scorer: it is rolled out to edges, not served by an origin`);
+        }
+        return manifest;
+      }),
     );
     const blobs = new FsBlobStore(config.data_dir);
     backends.push(

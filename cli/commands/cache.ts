@@ -16,6 +16,7 @@ import { TuneError, tuneScorer } from "../../shared/cache/scorer/tune.ts";
 import { RuleVerifier } from "../../shared/cache/verifier/rule-verifier.ts";
 import { parsePairsFile } from "../cache/pairs-file.ts";
 import { jsonArg, printResult, UserError } from "../output.ts";
+import { cachePublishCommand } from "./cache-publish.ts";
 
 const OptionsSchema = z.object({
   target: z.coerce.number().gt(0).lt(0.5),
@@ -113,6 +114,6 @@ const tuneCommand = defineCommand({
 });
 
 export const cacheCommand = defineCommand({
-  meta: { name: "cache", description: "The semantic cache: tune its pair scorer" },
-  subCommands: { tune: tuneCommand },
+  meta: { name: "cache", description: "The semantic cache: tune its pair scorer, publish it to the registry" },
+  subCommands: { tune: tuneCommand, publish: cachePublishCommand },
 });

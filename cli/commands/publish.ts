@@ -8,14 +8,10 @@
 import { defineCommand } from "citty";
 import semverValid from "semver/functions/valid";
 import { ModelIdSchema, type Task, TaskSchema } from "../../shared/manifest/model-manifest.ts";
-import { publishModel } from "../../shared/registry/publish.ts";
-import { pick } from "../../shared/registry/repository.ts";
-import { jsonArg, printResult, UserError } from "../output.ts";
-import { keysArg, parseDuration, registryArg, timestampArg } from "../registry/common-args.ts";
-import { loadKeys } from "../registry/key-files.ts";
+import { jsonArg, UserError } from "../output.ts";
+import { keysArg, registryArg, timestampArg } from "../registry/common-args.ts";
 import { readModelInput } from "../registry/model-input.ts";
-import { openRegistry, withWriteLock } from "../registry/open-registry.ts";
-import { publishProgressBar } from "../registry/progress.ts";
+import { openForPublish, publishDraft } from "../registry/publish-draft.ts";
 import { asUserErrors } from "../registry/user-errors.ts";
 import { readFile } from "node:fs/promises";
 
@@ -45,10 +41,6 @@ function parseSettings(raw: string | undefined): Record<string, unknown> {
     // reported below
   }
   throw new UserError("--settings must be a JSON object");
-}
-
-function mb(bytes: number): string {
-  return (bytes / 1e6).toFixed(2);
 }
 
 export const publishCommand = defineCommand({
@@ -101,22 +93,13 @@ export const publishCommand = defineCommand({
     if (!task.success) {
       throw new UserError(`--task must be one of ${TaskSchema.options.join(", ")}`);
     }
-    const seconds = parseDuration(args["timestamp-expires"]);
-    if (seconds === null || seconds < 60) {
-      throw new UserError("--timestamp-expires must look like 1d, 12h or 30m");
-    }
-    const registry = openRegistry(args.registry, { timestampSeconds: seconds });
-    const keyring = (await loadKeys(args.keys)).map((k) => k.signer);
-    if (keyring.length === 0) {
-      throw new UserError(`no signing keys in ${args.keys} (run edgefleet keys init, or pass --keys <dir>)`);
+    if (task.data === "cache-scorer") {
+      throw new UserError(
+        "a cache scorer is published with edgefleet cache publish --scorer <file> --version <semver>",
+      );
     }
     // Refuse early, before reading and chunking the model, when a signing key is missing.
-    await asUserErrors(async () => {
-      const root = (await registry.repository.state()).root.signed;
-      for (const role of ["targets", "snapshot", "timestamp"] as const) {
-        pick(root, role, keyring);
-      }
-    });
+    const opened = await openForPublish(args);
     const draft = await readModelInput(path, {
       id: args.model,
       version: args.version,
@@ -144,28 +127,6 @@ export const publishCommand = defineCommand({
       const { parseReferenceInputs, recordReferenceProfile } = await import("../registry/reference-profile.ts");
       draft.monitoring = await recordReferenceProfile(draft, parseReferenceInputs(text), alertAt);
     }
-    const bar = publishProgressBar(!args.json);
-    const result = await withWriteLock(args.registry, () =>
-      asUserErrors(() =>
-        publishModel(draft, {
-          blobs: registry.blobs,
-          repository: registry.repository,
-          keyring,
-          onProgress: (p) => bar.update(p),
-        }),
-      ),
-    ).finally(() => bar.stop());
-    const { manifest, ...summary } = result;
-    printResult(args.json, { ...summary, parent: manifest.parent ?? null, task: manifest.task }, () => {
-      if (result.status === "unchanged") {
-        return `${result.id}@${result.version} is already published with this exact content; nothing changed.`;
-      }
-      return [
-        `Published ${result.id}@${result.version} (${manifest.task}${manifest.parent ? `, parent ${manifest.parent}` : ""})`,
-        `  ${result.chunks} chunks, ${mb(result.totalBytes)} MB: ${result.uploadedChunks} uploaded (${mb(result.uploadedBytes)} MB), ${result.reusedChunks} already stored`,
-        `  manifest sha256 ${result.manifestSha256}`,
-        `  registry: targets v${result.registry?.targets}, snapshot v${result.registry?.snapshot}, timestamp v${result.registry?.timestamp}`,
-      ].join("\n");
-    });
+    await publishDraft(opened, draft);
   },
 });

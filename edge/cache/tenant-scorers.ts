@@ -1,8 +1,8 @@
 /**
  * @module
- * Where the edge finds each tenant's tuned pair scorer: set by `PUT /admin/cache-scorers/:tenant`
- * (the control plane's promoted scorer, or `edgefleet cache tune`'s output), gone back to the
- * untuned default by `DELETE` (rollback). Memory for Node PoPs and tests; KV on Workers
+ * Where the edge finds each tenant's tuned pair scorer: set by the sync agent when a scorer
+ * published to the registry rolls out to this PoP (`scorer-rollout.ts`), or by hand with
+ * `PUT /admin/cache-scorers/:tenant`; gone back to the untuned default by `DELETE`. Memory for Node PoPs and tests; KV on Workers
  * (`edge/worker/kv-tenant-scorers.ts`).
  */
 import type { ScorerModel } from "../../shared/cache/scorer/scorer-model.ts";

@@ -8,13 +8,14 @@ import { warm } from "../../shared/engine/predict.ts";
 import type { EdgeEnv } from "../env.ts";
 import { mayUse } from "../auth/principal.ts";
 import { requireModel } from "../model-lookup.ts";
+import { servesRequests } from "../../shared/manifest/model-manifest.ts";
 
 export const modelRoutes = new Hono<EdgeEnv>()
   .get("/v1/models", async (c) => {
     const { catalog, engine } = c.get("deps");
     const loaded = new Map(engine.loaded().map((m) => [`${m.id}@${m.version}`, m]));
     const principal = c.get("principal");
-    const visible = (await catalog.list()).filter((m) => mayUse(principal, m));
+    const visible = (await catalog.list()).filter((m) => servesRequests(m) && mayUse(principal, m));
     const data = visible.map((m) => {
       const live = loaded.get(`${m.id}@${m.version}`);
       return {

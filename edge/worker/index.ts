@@ -93,6 +93,7 @@ function build(env: Env): Hono<EdgeEnv> {
   const outcomes = new OutcomeSink();
   const metrics = new PopMetricsRecorder();
   const router = routerFromBindings(env, log);
+  const cacheScorers = new KvTenantScorers(env.CONFIG, numberOr(env.AUTH_CACHE_TTL_S, 10) * 1000);
   sync =
     env.CONTROL_URL && env.TRUSTED_ROOT
       ? workerSync({
@@ -104,6 +105,7 @@ function build(env: Env): Hono<EdgeEnv> {
           blobs,
           engine,
           catalog,
+          cacheScorers,
           health,
           sketches,
           outcomes,
@@ -119,7 +121,7 @@ function build(env: Env): Hono<EdgeEnv> {
   return createEdgeApp({
     pop,
     log,
-    cacheScorers: new KvTenantScorers(env.CONFIG, numberOr(env.AUTH_CACHE_TTL_S, 10) * 1000),
+    cacheScorers,
     ...(cacheFeedback ? { cacheFeedback } : {}),
     blobs,
     catalog,

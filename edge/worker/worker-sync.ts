@@ -5,7 +5,8 @@
  * (the root.json the PoP was deployed with), chunks and files in the PoP's R2 bucket, the
  * agent's state in the PoP's catalog Durable Object. The TUF client's trusted metadata lives
  * in the isolate: a new isolate walks again from the deployed root (a rollout's generation,
- * kept in the Durable Object, is what never goes backwards across isolates).
+ * kept in the Durable Object, is what never goes backwards across isolates). Cache scorers
+ * (task `cache-scorer`) are checked and installed as their tenant's scorer instead of loaded.
  */
 import type { ModelEngine } from "../../shared/engine/model-engine.ts";
 import type { Logger } from "../../shared/log.ts";
@@ -24,6 +25,8 @@ import { RegistrySource } from "../../shared/sync/registry-source.ts";
 import { TufClient } from "../../shared/tuf/client.ts";
 import type { WritableModelCatalog } from "../deps.ts";
 import type { ModelCatalogDO } from "./catalog-do.ts";
+import type { TenantScorers } from "../cache/tenant-scorers.ts";
+import { ScorerAwareWarmer, ScorerInstallingCatalog } from "../cache/scorer-rollout.ts";
 
 export interface WorkerSyncOptions {
   pop: string;
@@ -34,6 +37,8 @@ export interface WorkerSyncOptions {
   blobs: BlobStore;
   engine: ModelEngine;
   catalog: WritableModelCatalog;
+  /** Where rolled-out cache scorers are installed. */
+  cacheScorers: TenantScorers;
   health: HealthRecorder;
   sketches?: SketchRecorder;
   outcomes?: OutcomeTallies;
@@ -73,8 +78,8 @@ export function workerSync(o: WorkerSyncOptions): { runOnce(waitMs?: number): Pr
       pop: o.pop,
       control: new ControlClient(base, o.token),
       source: new RegistrySource(tuf, client, o.blobs),
-      warmer: new EngineWarmer(o.engine),
-      catalog: o.catalog,
+      warmer: new ScorerAwareWarmer(new EngineWarmer(o.engine), o.blobs),
+      catalog: new ScorerInstallingCatalog(o.catalog, o.blobs, o.cacheScorers),
       health: o.health,
       ...(o.sketches ? { sketches: o.sketches } : {}),
       ...(o.outcomes ? { outcomes: o.outcomes } : {}),

@@ -21,8 +21,21 @@ export const SemverSchema = z
 
 export const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, "must be a lower-case hex sha256");
 
-/** The tasks the engine knows how to pre- and post-process. Any model also answers raw tensors. */
-export const TASKS = ["vad", "ocr-detection", "ocr-recognition", "embeddings", "text-classification", "raw"] as const;
+/**
+ * The tasks the engine knows how to pre- and post-process. Any model also answers raw tensors,
+ * except `cache-scorer`: a semantic cache's pair scorer (docs/cache-learning.md), published and
+ * rolled out like a model but never run by onnxruntime — its one file is `cache-scorer.json`
+ * (role `config`), installed by the sync agent as the tenant's scorer.
+ */
+export const TASKS = [
+  "vad",
+  "ocr-detection",
+  "ocr-recognition",
+  "embeddings",
+  "text-classification",
+  "raw",
+  "cache-scorer",
+] as const;
 export const TaskSchema = z.enum(TASKS);
 export type Task = z.infer<typeof TaskSchema>;
 
@@ -122,10 +135,16 @@ export const ModelManifestSchema = z
       .max(100)
       .optional(),
   })
-  .refine((m) => m.files.filter((f) => f.role === "model").length === 1, {
+  .refine((m) => m.task === "cache-scorer" || m.files.filter((f) => f.role === "model").length === 1, {
     message: "a manifest lists exactly one file with role 'model'",
     path: ["files"],
   })
+  .refine(
+    (m) =>
+      m.task !== "cache-scorer" ||
+      (m.files.length === 1 && m.files[0]?.role === "config" && m.files[0].name === "cache-scorer.json"),
+    { message: "a cache-scorer manifest lists one file: cache-scorer.json with role 'config'", path: ["files"] },
+  )
   .refine((m) => new Set(m.files.map((f) => f.name)).size === m.files.length, {
     message: "file names must be unique",
     path: ["files"],
@@ -133,7 +152,12 @@ export const ModelManifestSchema = z
 
 export type ModelManifest = z.infer<typeof ModelManifestSchema>;
 
-/** The ONNX graph file of a manifest (the schema guarantees there is exactly one). */
+/** Whether requests may name this model (a cache scorer is installed, not served). */
+export function servesRequests(manifest: ModelManifest): boolean {
+  return manifest.task !== "cache-scorer";
+}
+
+/** The ONNX graph file of a manifest (the schema guarantees there is exactly one, except for cache scorers). */
 export function modelFile(manifest: ModelManifest): ModelFile {
   const file = manifest.files.find((f) => f.role === "model");
   if (!file) {

@@ -29,7 +29,7 @@ function texts(input: unknown): string[] {
   return Array.isArray(t) ? t.filter((x): x is string => typeof x === "string") : [];
 }
 
-/** One observation per text (embeddings) or per request (other tasks); [] for raw tensors. */
+/** One observation per text (embeddings) or per request (other tasks); [] for raw tensors and cache scorers. */
 export function observationsOf(task: Task, input: unknown, output: unknown, profile?: ReferenceProfile): Observation[] {
   const out = record(output);
   switch (task) {
@@ -59,6 +59,7 @@ export function observationsOf(task: Task, input: unknown, output: unknown, prof
       return typeof conf === "number" ? [{ "ocr.confidence": conf }] : [];
     }
     case "raw":
+    case "cache-scorer":
       return [];
   }
 }

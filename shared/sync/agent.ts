@@ -37,6 +37,8 @@ export interface Warmer {
   warm(manifest: ModelManifest): Promise<void>;
   /** Releases every other version of this model (the grace period is over). */
   release(manifest: ModelManifest): void;
+  /** False when the old version holds nothing to release (a cache scorer): no grace period. Default true. */
+  holdsSession?(manifest: ModelManifest): boolean;
 }
 
 export interface ServedCatalog {
@@ -187,7 +189,9 @@ export class SyncAgent {
     await this.o.catalog.set(manifest);
     this.o.health.reset(model, desired);
     state.generations[model] = rollout.generation;
-    state.flips[model] = { version: desired, at: this.o.now() };
+    if (this.o.warmer.holdsSession?.(manifest) ?? true) {
+      state.flips[model] = { version: desired, at: this.o.now() };
+    }
     state.models[model] = { ...base, served: desired, state: "serving" };
     this.o.log.log("info", "sync.cutover", { model, from: served?.version, to: desired });
     return "switched";

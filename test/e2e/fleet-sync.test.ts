@@ -12,7 +12,7 @@ import { inCanary } from "../../shared/sync/cohort.ts";
 import { ControlClient } from "../../shared/sync/control-client.ts";
 import type { PopReport } from "../../shared/sync/protocol.ts";
 import { makeKeys, makeRegistry, type Keyring, type TestRegistry } from "../support/registry-fixture.ts";
-import { goldenInput, mlpVersions, popIds, publishMlp } from "../support/sync-fleet.ts";
+import { goldenInput, mlpVersions, popIds, publishMlp, syncEdges } from "../support/sync-fleet.ts";
 
 const ADMIN = "fleet-admin";
 const OPERATOR = "fleet-operator";
@@ -78,13 +78,7 @@ afterAll(async () => {
 });
 
 async function syncAll(): Promise<void> {
-  await Promise.all(
-    edges.map(async (e) => {
-      const res = await fetch(`${e.url}/admin/sync`, { method: "POST", headers: { authorization: `Bearer ${ADMIN}` } });
-      const round = (await res.json()) as { failed?: string[] };
-      expect({ pop: e.pop, status: res.status, failed: round.failed }).toEqual({ pop: e.pop, status: 200, failed: [] });
-    }),
-  );
+  expect(await syncEdges(edges, ADMIN)).toEqual(Object.fromEntries(POPS.map((p) => [p, []])));
 }
 
 /** Requests to every PoP in turn until stopped; `until` resolves once the answers so far satisfy a condition. */

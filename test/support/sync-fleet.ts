@@ -1,7 +1,7 @@
 /**
  * A model with two versions that differ in one tensor (a small MLP and a copy with one weight
- * tensor scaled), published into a test registry with golden outputs; and picking PoP ids so
- * a canary of a given percentage takes some of them but not all.
+ * tensor scaled), published into a test registry with golden outputs; picking PoP ids so a
+ * canary of a given percentage takes some of them but not all; and one sync round on every PoP.
  */
 import { float32Weights, perturbTensor } from "../../bench/lib/onnx-perturb.ts";
 import { recordGolden } from "../../cli/registry/golden.ts";
@@ -58,4 +58,25 @@ export function popIds(prefix: string, count: number, inside: number, percent: n
     (inCanary(id, percent) ? canary : rest).push(id);
   }
   return [...canary.slice(0, inside), ...rest.slice(0, count - inside)];
+}
+
+/** Runs one sync round on every edge (`POST /admin/sync`): the models each one failed, by PoP. */
+export async function syncEdges(
+  edges: readonly { url: string; pop: string }[],
+  adminToken: string,
+): Promise<Record<string, string[]>> {
+  const rounds = await Promise.all(
+    edges.map(async (e) => {
+      const res = await fetch(`${e.url}/admin/sync`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
+      const body = (await res.json()) as { failed?: string[] };
+      if (res.status !== 200 || !body.failed) {
+        throw new Error(`sync on ${e.pop} answered ${res.status}: ${JSON.stringify(body)}`);
+      }
+      return [e.pop, body.failed] as const;
+    }),
+  );
+  return Object.fromEntries(rounds);
 }

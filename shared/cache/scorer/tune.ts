@@ -5,11 +5,10 @@
  * whose version is the hash of its content. Used by `edgefleet cache tune` (Node) and by the
  * control plane's retraining loop; runtime-neutral.
  */
-import { sha256Hex } from "../../crypto/sha256.ts";
-import { canonicalJson } from "../canonical-json.ts";
 import { chooseThreshold, outOfFold, type GateOptions } from "./calibrate.ts";
 import { SCORER_FEATURES } from "./scorer-features.ts";
 import { SCORER_FORMAT, type ScorerModel } from "./scorer-model.ts";
+import { scorerVersion } from "./scorer-version.ts";
 import { fitLogistic, type Example, type FitOptions } from "./train-logistic.ts";
 
 export interface TuneOptions extends GateOptions {
@@ -62,6 +61,5 @@ export async function tuneScorer(examples: readonly Example[], options: TuneOpti
     calibration: { ...calibration, folds: k },
     trained_at: (options.now ?? new Date()).toISOString(),
   };
-  const digest = await sha256Hex(new TextEncoder().encode(canonicalJson(body)));
-  return { ...body, version: `sha256:${digest.slice(0, 16)}` };
+  return { ...body, version: await scorerVersion(body) };
 }
