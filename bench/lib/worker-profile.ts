@@ -6,7 +6,7 @@
  * collector included, so the rows say where the isolate's time went.
  */
 import { once } from "node:events";
-import WebSocket from "ws";
+import { WebSocket } from "ws";
 import { z } from "zod";
 
 const TargetsSchema = z.array(z.object({ title: z.string(), webSocketDebuggerUrl: z.string() }));
@@ -74,7 +74,7 @@ export async function profileWorker<T>(
       self.set(frame, (self.get(frame) ?? 0) + 1);
     }
     const total = Math.max(1, profile.samples.length);
-    const rows = [...self].map(([frame, n]) => ({ frame, share: n / total })).sort((a, b) => b.share - a.share);
+    const rows = [...self].map(([frame, n]) => ({ frame, share: n / total })).toSorted((a, b) => b.share - a.share);
     return { result, rows };
   } finally {
     ws.close();
