@@ -1,6 +1,7 @@
 /**
  * @module
- * `POST /v1/embeddings` (OpenAI-compatible) on any served model of task `embeddings`.
+ * `POST /v1/embeddings` (OpenAI-compatible) on any served model of task `embeddings`; under an
+ * A/B experiment the arm of the request's `user` (or `x-edgefleet-user`) answers.
  */
 import { Hono } from "hono";
 import { bytesToBase64 } from "../../shared/base64.ts";
@@ -14,11 +15,12 @@ import type { EdgeEnv } from "../env.ts";
 import { setInferenceHeaders } from "../inference-headers.ts";
 import { readJson } from "../../shared/http/read-json.ts";
 import { requireModel } from "../model-lookup.ts";
+import { servedArm } from "../experiment-arm.ts";
 
 export const embeddingsRoutes = new Hono<EdgeEnv>().post("/v1/embeddings", async (c) => {
   const { catalog, engine } = c.get("deps");
   const body = await readJson(c, EmbeddingsRequestSchema);
-  const manifest = await requireModel(catalog, body.model, c.get("principal"));
+  const manifest = await servedArm(c, await requireModel(catalog, body.model, c.get("principal")), body.user);
   if (manifest.task !== "embeddings") {
     throw new ApiError(
       400,

@@ -4,7 +4,8 @@
  * response cache (exact layer; the semantic layer for text-classification questions). A model
  * this edge does not serve — or one the origin table marks `origin_first` — goes to origins;
  * when no origin can answer and the edge has the model, the edge answers itself and says so
- * (`x-edgefleet-served-by: edge-fallback`) instead of failing.
+ * (`x-edgefleet-served-by: edge-fallback`) instead of failing. Under an A/B experiment the
+ * request's arm answers (`experiment-arm.ts`; the user is the `x-edgefleet-user` header).
  */
 import { type Context, Hono } from "hono";
 import { predict } from "../../shared/engine/predict.ts";
@@ -16,6 +17,7 @@ import type { EdgeEnv } from "../env.ts";
 import { setInferenceHeaders } from "../inference-headers.ts";
 import { readJson } from "../../shared/http/read-json.ts";
 import { requireModel, visibleModel } from "../model-lookup.ts";
+import { servedArm } from "../experiment-arm.ts";
 import { forwardToOrigins, originResponse } from "../router/forward.ts";
 import { rememberAnswer } from "../monitoring/remember-answer.ts";
 import type { OriginRouter } from "../router/router.ts";
@@ -43,7 +45,7 @@ export const predictRoutes = new Hono<EdgeEnv>().post("/v1/predict", async (c) =
       produce,
     );
   }
-  const manifest = local ?? (await requireModel(catalog, body.model, principal));
+  const manifest = await servedArm(c, local ?? (await requireModel(catalog, body.model, principal)));
   const query = semanticQuery(manifest, body.input);
   return withCache(
     c,
