@@ -20,15 +20,17 @@ export const EXPERIMENT_HEADER = "x-edgefleet-experiment";
 
 const UserSchema = z.string().min(1).max(256).optional();
 
-/** The manifest of the arm this request belongs to; the control (`manifest`) when no experiment runs. */
-export async function servedArm(
-  c: Context<EdgeEnv>,
-  manifest: ModelManifest,
-  bodyUser?: string,
-): Promise<ModelManifest> {
+/** The version that answers, and the `<id>/<arm>` the answer is tagged with (none outside an experiment). */
+export interface ArmChoice {
+  manifest: ModelManifest;
+  tag?: string;
+}
+
+/** The arm this request belongs to; the control (`manifest`) when no experiment runs. */
+export async function servedArm(c: Context<EdgeEnv>, manifest: ModelManifest, bodyUser?: string): Promise<ArmChoice> {
   const served = await c.get("deps").catalog.experiment?.(manifest.id);
   if (!served) {
-    return manifest;
+    return { manifest };
   }
   const user = parseOrThrow(UserSchema, c.req.header(USER_HEADER) ?? bodyUser, USER_HEADER);
   const principal = c.get("principal");
@@ -37,8 +39,21 @@ export async function servedArm(
   const arm = armOf(served.experiment, unit);
   const chosen = arm === "candidate" ? served.candidate : manifest;
   if (!mayUse(principal, chosen)) {
-    return manifest;
+    return { manifest };
   }
-  c.header(EXPERIMENT_HEADER, `${served.experiment.id}/${arm}`);
-  return chosen;
+  return { manifest: chosen, tag: `${served.experiment.id}/${arm}` };
+}
+
+/**
+ * The answer with its arm header. Set on the finished response, not through the context: a cached
+ * answer is a Response of its own, which does not take the context's prepared headers.
+ */
+export function tagArm(choice: ArmChoice, res: Response): Response {
+  if (choice.tag === undefined) {
+    return res;
+  }
+  // A copy: a response from fetch or the cache may have immutable headers.
+  const out = new Response(res.body, res);
+  out.headers.set(EXPERIMENT_HEADER, choice.tag);
+  return out;
 }
