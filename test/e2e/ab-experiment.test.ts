@@ -244,6 +244,13 @@ describe("A/B experiment across PoPs", () => {
     expect(report.comparison.p_value).toBeLessThan(0.05);
     const text = await edgefleet("experiment", "status", "mlp-ab-test");
     expect(text.stdout).toContain("candidate is better");
+    const page = await fetch(`${control.url}/dashboard/experiments?token=${OPERATOR}`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('data-experiment="mlp-ab-test"');
+    expect(html).toContain("candidate is better");
+    expect(html).toContain(`${(report.arms.candidate.accuracy.rate * 100).toFixed(1)}%`);
+    expect(html.match(/<circle /g)).toHaveLength(2);
 
     // Stop, keeping the candidate: it becomes the stable version everywhere and the split ends.
     const stopped = cliJson<ExperimentStatus>(
