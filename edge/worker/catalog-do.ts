@@ -57,12 +57,18 @@ export class ModelCatalogDO extends DurableObject<object> {
     return this.ctx.storage.sql.exec("DELETE FROM served WHERE model_id = ?", modelId).rowsWritten > 0;
   }
 
-  /** Running A/B experiments (experiment and candidate manifest) as JSON text; the caller validates them. */
-  experiments(): string[] {
-    return this.ctx.storage.sql
-      .exec<{ served: string }>("SELECT served FROM experiments ORDER BY model_id")
-      .toArray()
-      .map((r) => r.served);
+  /**
+   * Manifests and running A/B experiments (experiment and candidate manifest) as JSON text, in one
+   * round trip for the edge's cached view; the caller validates them.
+   */
+  snapshot(): { manifests: string[]; experiments: string[] } {
+    return {
+      manifests: this.list(),
+      experiments: this.ctx.storage.sql
+        .exec<{ served: string }>("SELECT served FROM experiments ORDER BY model_id")
+        .toArray()
+        .map((r) => r.served),
+    };
   }
 
   /** Starts a model's experiment here, or ends it (null). */

@@ -62,10 +62,9 @@ export class DoModelCatalog implements WritableModelCatalog {
     if (this.cached && Date.now() - this.cached.at < this.ttlMs) {
       return this.cached;
     }
-    const stub = this.stub();
-    const [served, running] = await Promise.all([stub.list(), stub.experiments()]);
+    const { manifests, experiments: running } = await this.stub().snapshot();
     const models = new Map<string, ModelManifest>();
-    for (const text of served) {
+    for (const text of manifests) {
       const parsed = ModelManifestSchema.safeParse(JSON.parse(text));
       if (parsed.success) {
         models.set(parsed.data.id, parsed.data);

@@ -10,7 +10,13 @@
  */
 import { ApiError } from "../../shared/errors.ts";
 import { compareArms, type Experiment, wilson } from "../../shared/monitoring/experiment.ts";
-import type { Arm, ArmStats, ExperimentRecord, ExperimentStatus } from "../../shared/sync/experiment-protocol.ts";
+import type {
+  Arm,
+  ArmHealth,
+  ArmStats,
+  ExperimentRecord,
+  ExperimentStatus,
+} from "../../shared/sync/experiment-protocol.ts";
 import type { ModelRollout, PopReport } from "../../shared/sync/protocol.ts";
 import { next, pushHistory } from "./rollout-change.ts";
 import type { ControlState } from "./store.ts";
@@ -78,6 +84,7 @@ export function markStopped(s: ControlState, id: string, keep: Arm, now: number)
   const record = runningRecord(s, id);
   record.stopped_at = now;
   record.kept = keep;
+  record.final = { control: fleetHealth(s, record, "control"), candidate: fleetHealth(s, record, "candidate") };
   return record;
 }
 
@@ -149,35 +156,36 @@ function runningRecord(s: ControlState, id: string): ExperimentRecord {
 
 function armStats(s: ControlState, record: ExperimentRecord, which: Arm, sources: ArmSources): ArmStats {
   const version = record[which];
-  let requests = 0;
-  let errors = 0;
-  let p95: number | null = null;
-  let ready = 0;
-  for (const { report } of Object.values(s.pops)) {
-    const m = report.models.find((x) => x.model === record.model);
-    const h = m?.health.find((x) => x.version === version);
-    if (h) {
-      requests += h.requests;
-      errors += h.errors;
-      p95 = h.p95_ms === null ? p95 : Math.max(p95 ?? 0, h.p95_ms);
-    }
-    if (m && (m.state === "serving" || m.state === "ready") && (m.served === version || m.candidate === version)) {
-      ready++;
-    }
-  }
+  const health = record.final?.[which] ?? fleetHealth(s, record, which);
   const outcomes = record.outcomes[which];
   const { rate, low, high } = wilson(outcomes);
   return {
     version,
-    requests,
-    errors,
-    error_rate: requests === 0 ? 0 : errors / requests,
-    p95_ms: p95,
-    pops_ready: ready,
+    ...health,
+    error_rate: health.requests === 0 ? 0 : health.errors / health.requests,
     outcomes: { ...outcomes },
     accuracy: { rate, low, high },
     drift: sources.drift?.(record.model, version) ?? null,
   };
+}
+
+/** One arm's requests, errors, worst p95 and ready PoPs in the PoPs' latest reports. */
+function fleetHealth(s: ControlState, record: ExperimentRecord, which: Arm): ArmHealth {
+  const version = record[which];
+  const health: ArmHealth = { requests: 0, errors: 0, p95_ms: null, pops_ready: 0 };
+  for (const { report } of Object.values(s.pops)) {
+    const m = report.models.find((x) => x.model === record.model);
+    const h = m?.health.find((x) => x.version === version);
+    if (h) {
+      health.requests += h.requests;
+      health.errors += h.errors;
+      health.p95_ms = h.p95_ms === null ? health.p95_ms : Math.max(health.p95_ms ?? 0, h.p95_ms);
+    }
+    if (m && (m.state === "serving" || m.state === "ready") && (m.served === version || m.candidate === version)) {
+      health.pops_ready++;
+    }
+  }
+  return health;
 }
 
 function armOfVersion(record: ExperimentRecord, version: string): Arm | undefined {

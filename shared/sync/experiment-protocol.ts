@@ -22,6 +22,15 @@ export type ExperimentStop = z.infer<typeof ExperimentStopSchema>;
 
 const OutcomesSchema = z.object({ good: z.number().int().nonnegative(), total: z.number().int().nonnegative() });
 
+/** An arm's traffic and health summed over the fleet's latest reports. */
+const ArmHealthSchema = z.object({
+  requests: z.number().int().nonnegative(),
+  errors: z.number().int().nonnegative(),
+  p95_ms: z.number().nonnegative().nullable(),
+  pops_ready: z.number().int().nonnegative(),
+});
+export type ArmHealth = z.infer<typeof ArmHealthSchema>;
+
 /** What the control plane keeps of one experiment (running or stopped). */
 export const ExperimentRecordSchema = ExperimentSchema.extend({
   started_at: z.number().int().nonnegative(),
@@ -29,6 +38,8 @@ export const ExperimentRecordSchema = ExperimentSchema.extend({
   kept: ArmSchema.optional(),
   /** Outcome feedback per arm from reports taken while the experiment ran. */
   outcomes: z.object({ control: OutcomesSchema, candidate: OutcomesSchema }),
+  /** Each arm's health when the experiment stopped: a stopped experiment's numbers no longer move. */
+  final: z.object({ control: ArmHealthSchema, candidate: ArmHealthSchema }).optional(),
 });
 export type ExperimentRecord = z.infer<typeof ExperimentRecordSchema>;
 

@@ -34,6 +34,23 @@ async function fleet() {
   return control;
 }
 
+function healthReport(requests: number): PopReport {
+  return {
+    pop: "h",
+    seq: 1,
+    models: [
+      {
+        model: "m",
+        generation: 2,
+        state: "serving",
+        served: "1.0.0",
+        candidate: "2.0.0",
+        health: [{ version: "2.0.0", requests, errors: 1, p95_ms: 5 }],
+      },
+    ],
+  };
+}
+
 function outcomes(pop: string, good1: number, good2: number): PopReport {
   return {
     pop,
@@ -79,8 +96,18 @@ describe("experiments in the coordinator", () => {
     expect(status.comparison).toMatchObject({ significant: true, better: "candidate" });
     expect(status.comparison.difference).toBeCloseTo(0.4, 5);
 
+    await control.coordinator.report(healthReport(10));
     const stopped = await control.operator.stopExperiment("e1", { keep: "candidate" });
     expect(stopped).toMatchObject({ state: "stopped", kept: "candidate" });
+    // A stopped experiment's numbers are those of its end.
+    await control.coordinator.report(healthReport(99));
+    expect((await control.operator.experiment("e1")).arms.candidate).toMatchObject({
+      requests: 10,
+      errors: 1,
+      error_rate: 0.1,
+      p95_ms: 5,
+      pops_ready: 1,
+    });
     await control.coordinator.report(outcomes("c", 0, 50)); // after the stop: not counted
     expect((await control.operator.experiment("e1")).arms.candidate.outcomes).toEqual({ good: 81, total: 100 });
     rollout = (await control.operator.status()).rollouts[0];
