@@ -22,6 +22,7 @@ const main = defineCommand({
     promote: () => import("./commands/rollout.ts").then((m) => m.promoteCommand),
     rollback: () => import("./commands/rollout.ts").then((m) => m.rollbackCommand),
     status: () => import("./commands/status.ts").then((m) => m.statusCommand),
+    experiment: () => import("./commands/experiment.ts").then((m) => m.experimentCommand),
     device: () => import("./commands/device.ts").then((m) => m.deviceCommand),
     cache: () => import("./commands/cache.ts").then((m) => m.cacheCommand),
   },

@@ -8,7 +8,7 @@ import type { ModelEngine } from "../shared/engine/model-engine.ts";
 import type { Logger } from "../shared/log.ts";
 import type { ModelManifest } from "../shared/manifest/model-manifest.ts";
 import type { BlobStore } from "../shared/ports/blob-store.ts";
-import type { ModelCatalog } from "../shared/ports/model-catalog.ts";
+import type { ModelCatalog, ServedExperiment } from "../shared/ports/model-catalog.ts";
 import type { Auditor } from "../shared/audit.ts";
 import type { ApiKeyStore } from "./auth/key-store.ts";
 import type { TenantSettingsStore } from "./auth/tenant-settings.ts";
@@ -30,6 +30,8 @@ import type { FeedbackSink } from "./feedback/feedback-sink.ts";
 export interface WritableModelCatalog extends ModelCatalog {
   set(manifest: ModelManifest): Promise<void>;
   remove(id: string): Promise<boolean>;
+  /** Starts (or, with undefined, ends) the model's A/B experiment at this node. */
+  setExperiment?(id: string, served: ServedExperiment | undefined): Promise<void>;
 }
 
 export interface EdgeLimits {

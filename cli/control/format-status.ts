@@ -7,7 +7,10 @@ import type { ModelRollout, Status } from "../../shared/sync/protocol.ts";
 
 export function describeRollout(r: ModelRollout): string {
   const canary = r.canary ? `, canary ${r.canary.version} at ${r.canary.percent}%` : "";
-  return `${r.model}: stable ${r.stable ?? "-"}${canary} (generation ${r.generation}, ${r.reason}${r.note ? `: ${r.note}` : ""})`;
+  const experiment = r.experiment
+    ? `, experiment ${r.experiment.id}: ${r.experiment.candidate} for ${r.experiment.percent}% of ${r.experiment.split_by}s`
+    : "";
+  return `${r.model}: stable ${r.stable ?? "-"}${canary}${experiment} (generation ${r.generation}, ${r.reason}${r.note ? `: ${r.note}` : ""})`;
 }
 
 export function formatStatus(status: Status, now = Date.now()): string {

@@ -4,18 +4,21 @@
  * response cache (exact layer; the semantic layer for text-classification questions). A model
  * this edge does not serve — or one the origin table marks `origin_first` — goes to origins;
  * when no origin can answer and the edge has the model, the edge answers itself and says so
- * (`x-edgefleet-served-by: edge-fallback`) instead of failing.
+ * (`x-edgefleet-served-by: edge-fallback`) instead of failing. Under an A/B experiment the
+ * request's arm answers (`experiment-arm.ts`; the user is the `x-edgefleet-user` header).
  */
 import { type Context, Hono } from "hono";
 import { predict } from "../../shared/engine/predict.ts";
 import { ApiError } from "../../shared/errors.ts";
-import { type ModelManifest, modelFile } from "../../shared/manifest/model-manifest.ts";
+import type { ModelManifest } from "../../shared/manifest/model-manifest.ts";
 import { type PredictRequest, PredictRequestSchema, type PredictResponse } from "../../shared/protocol/predict.ts";
+import { localCacheVersion } from "../cache/local-version.ts";
 import { markBypass, withCache } from "../cache/with-cache.ts";
 import type { EdgeEnv } from "../env.ts";
 import { setInferenceHeaders } from "../inference-headers.ts";
 import { readJson } from "../../shared/http/read-json.ts";
 import { requireModel, visibleModel } from "../model-lookup.ts";
+import { servedArm, tagArm } from "../experiment-arm.ts";
 import { forwardToOrigins, originResponse } from "../router/forward.ts";
 import { rememberAnswer } from "../monitoring/remember-answer.ts";
 import type { OriginRouter } from "../router/router.ts";
@@ -43,19 +46,23 @@ export const predictRoutes = new Hono<EdgeEnv>().post("/v1/predict", async (c) =
       produce,
     );
   }
-  const manifest = local ?? (await requireModel(catalog, body.model, principal));
+  const arm = await servedArm(c, local ?? (await requireModel(catalog, body.model, principal)));
+  const manifest = arm.manifest;
   const query = semanticQuery(manifest, body.input);
-  return withCache(
-    c,
-    {
-      route: "/v1/predict",
-      model: manifest.id,
-      modelVersion: modelFile(manifest).sha256,
-      fields: { parameters: body.parameters ?? {} },
-      request: body,
-      ...(query === undefined ? {} : { semanticQuery: query }),
-    },
-    () => answerLocally(c, manifest, body),
+  return tagArm(
+    arm,
+    await withCache(
+      c,
+      {
+        route: "/v1/predict",
+        model: manifest.id,
+        modelVersion: localCacheVersion(manifest),
+        fields: { parameters: body.parameters ?? {} },
+        request: body,
+        ...(query === undefined ? {} : { semanticQuery: query }),
+      },
+      () => answerLocally(c, manifest, body),
+    ),
   );
 });
 

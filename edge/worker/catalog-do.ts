@@ -13,6 +13,9 @@ export class ModelCatalogDO extends DurableObject<object> {
       "CREATE TABLE IF NOT EXISTS served (model_id TEXT PRIMARY KEY, manifest TEXT NOT NULL, updated_at INTEGER NOT NULL)",
     );
     ctx.storage.sql.exec(
+      "CREATE TABLE IF NOT EXISTS experiments (model_id TEXT PRIMARY KEY, served TEXT NOT NULL, updated_at INTEGER NOT NULL)",
+    );
+    ctx.storage.sql.exec(
       "CREATE TABLE IF NOT EXISTS sync_state (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL)",
     );
   }
@@ -50,6 +53,35 @@ export class ModelCatalogDO extends DurableObject<object> {
   }
 
   remove(modelId: string): boolean {
+    this.ctx.storage.sql.exec("DELETE FROM experiments WHERE model_id = ?", modelId);
     return this.ctx.storage.sql.exec("DELETE FROM served WHERE model_id = ?", modelId).rowsWritten > 0;
+  }
+
+  /**
+   * Manifests and running A/B experiments (experiment and candidate manifest) as JSON text, in one
+   * round trip for the edge's cached view; the caller validates them.
+   */
+  snapshot(): { manifests: string[]; experiments: string[] } {
+    return {
+      manifests: this.list(),
+      experiments: this.ctx.storage.sql
+        .exec<{ served: string }>("SELECT served FROM experiments ORDER BY model_id")
+        .toArray()
+        .map((r) => r.served),
+    };
+  }
+
+  /** Starts a model's experiment here, or ends it (null). */
+  setExperiment(modelId: string, servedJson: string | null): void {
+    if (servedJson === null) {
+      this.ctx.storage.sql.exec("DELETE FROM experiments WHERE model_id = ?", modelId);
+      return;
+    }
+    this.ctx.storage.sql.exec(
+      "INSERT INTO experiments (model_id, served, updated_at) VALUES (?, ?, ?) ON CONFLICT(model_id) DO UPDATE SET served = excluded.served, updated_at = excluded.updated_at",
+      modelId,
+      servedJson,
+      Date.now(),
+    );
   }
 }

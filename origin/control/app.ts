@@ -6,7 +6,8 @@
  * - `GET  /v1/sync/feed?pop=&since=&wait=` — rollouts changed after `since` (long poll up to `wait` ms);
  * - `GET  /v1/sync/stream?since=` — the same as server-sent events (`id:` is the sequence number);
  * - `POST /v1/sync/report` — a PoP's readiness and health per model version;
- * - `POST /v1/rollouts`, `/v1/rollouts/promote`, `/v1/rollouts/rollback`, `GET /v1/status` — operators.
+ * - `POST /v1/rollouts`, `/v1/rollouts/promote`, `/v1/rollouts/rollback`, `GET /v1/status` — operators;
+ * - `POST /v1/experiments`, `GET /v1/experiments[/:id]`, `POST /v1/experiments/:id/stop` — A/B experiments.
  */
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
@@ -22,6 +23,7 @@ import type { DriftService } from "./monitoring/drift-service.ts";
 import { monitoringPage } from "./monitoring/monitoring-page.ts";
 import type { CacheTraining } from "./cache-training/cache-training.ts";
 import { cacheTrainingRoutes } from "./cache-training/routes.ts";
+import { experimentRoutes } from "./experiment-routes.ts";
 
 export interface ControlDeps {
   coordinator: Coordinator;
@@ -137,6 +139,7 @@ export function controlApp(deps: ControlDeps): Hono {
     c.json(await coordinator.rollback((await readJson(c, ModelCommandSchema)).model)),
   );
   app.get("/v1/status", operator, async (c) => c.json(await coordinator.status()));
+  app.route("/", experimentRoutes(coordinator, operator));
   app.get("/monitoring", operator, (c) =>
     c.html(
       monitoringPage({

@@ -20,6 +20,19 @@ import {
 } from "../../shared/sync/protocol.ts";
 import type { ControlState, ControlStore } from "./store.ts";
 import type { DriftService } from "./monitoring/drift-service.ts";
+import { ExperimentSchema } from "../../shared/monitoring/experiment.ts";
+import type { ExperimentStart, ExperimentStatus, ExperimentStop } from "../../shared/sync/experiment-protocol.ts";
+import {
+  assertNoExperiment,
+  experimentId,
+  experimentStatus,
+  markStopped,
+  recordOf,
+  startIn,
+  stopIn,
+  tallyIn,
+} from "./experiments.ts";
+import { next, pushHistory } from "./rollout-change.ts";
 
 export interface CoordinatorOptions {
   store: ControlStore;
@@ -51,6 +64,7 @@ export class Coordinator {
           history: {},
           gate: GateSchema.parse(options.gate ?? {}),
           pops: {},
+          experiments: {},
         },
     );
   }
@@ -60,6 +74,7 @@ export class Coordinator {
       throw new ApiError(404, "version_not_published", `${req.model}@${req.version} is not in the signed registry.`);
     }
     return this.change((s) => {
+      assertNoExperiment(s, req.model);
       const current = s.rollouts[req.model];
       if (req.channel === "stable") {
         const canary = current?.canary?.version === req.version ? undefined : current?.canary;
@@ -93,11 +108,53 @@ export class Coordinator {
     return this.change((s) => this.rollbackIn(s, model, reason, note));
   }
 
+  /** Starts an A/B experiment between two published versions (docs/monitoring.md, "A/B experiments"). */
+  async startExperiment(req: ExperimentStart): Promise<ExperimentStatus> {
+    const now = this.now();
+    const experiment = ExperimentSchema.parse({ ...req, id: req.id ?? experimentId(req.model, now) });
+    for (const [param, version] of [
+      ["control", experiment.control],
+      ["candidate", experiment.candidate],
+    ] as const) {
+      if (!(await this.o.versionExists(experiment.model, version))) {
+        throw new ApiError(
+          404,
+          "version_not_published",
+          `${experiment.model}@${version} is not in the signed registry.`,
+          {
+            param,
+          },
+        );
+      }
+    }
+    await this.change((s) => startIn(s, experiment, now));
+    return this.experiment(experiment.id);
+  }
+
+  /** Stops an experiment; the kept arm (default the control) is the model's stable version from then on. */
+  async stopExperiment(id: string, stop: ExperimentStop): Promise<ExperimentStatus> {
+    await this.change((s) => stopIn(s, id, stop.keep ?? "control", this.now()));
+    return this.experiment(id);
+  }
+
+  async experiment(id: string): Promise<ExperimentStatus> {
+    const s = await this.state;
+    return experimentStatus(s, recordOf(s, id), this.armSources());
+  }
+
+  async experiments(): Promise<ExperimentStatus[]> {
+    const s = await this.state;
+    return Object.values(s.experiments)
+      .toSorted((a, b) => b.started_at - a.started_at)
+      .map((r) => experimentStatus(s, r, this.armSources()));
+  }
+
   /** A PoP's report: stored for `status`, then checked against the gate. */
   async report(report: PopReport): Promise<void> {
     await this.o.drift?.ingest(report);
     await this.change((s) => {
       s.pops[report.pop] = { seen_at: this.now(), report };
+      tallyIn(s, report);
       return this.gateBreach(s, report);
     });
   }
@@ -152,6 +209,11 @@ export class Coordinator {
     };
   }
 
+  private armSources() {
+    const drift = this.o.drift;
+    return drift ? { drift: (model: string, version: string) => drift.score(model, version) } : {};
+  }
+
   private collect(s: ControlState, since: number): Feed {
     return { seq: s.seq, rollouts: Object.values(s.rollouts).filter((r) => r.seq > since) };
   }
@@ -185,6 +247,12 @@ export class Coordinator {
     note?: string,
   ): ModelRollout {
     const current = s.rollouts[model];
+    const running = current?.experiment;
+    if (running) {
+      // Rolling back under an experiment ends it on its control (the version that was stable).
+      markStopped(s, running.id, "control", this.now());
+      return next(s, model, current.stable === undefined ? {} : { stable: current.stable }, reason, note);
+    }
     if (current?.canary) {
       // Leaving the canary: its PoPs go back to the stable version's artifacts.
       return next(s, model, current.stable === undefined ? {} : { stable: current.stable }, reason, note);
@@ -222,35 +290,5 @@ export class Coordinator {
       }
     }
     return undefined;
-  }
-}
-
-/** The next generation of a model's rollout: always a higher generation and a new sequence number. */
-function next(
-  s: ControlState,
-  model: string,
-  target: Pick<ModelRollout, "stable" | "canary">,
-  reason: ModelRollout["reason"],
-  note?: string,
-): ModelRollout {
-  s.seq += 1;
-  const rollout: ModelRollout = {
-    model,
-    generation: (s.rollouts[model]?.generation ?? 0) + 1,
-    seq: s.seq,
-    ...(target.stable === undefined ? {} : { stable: target.stable }),
-    ...(target.canary === undefined ? {} : { canary: target.canary }),
-    reason,
-    ...(note === undefined ? {} : { note }),
-  };
-  s.rollouts[model] = rollout;
-  return rollout;
-}
-
-function pushHistory(s: ControlState, model: string, version: string): void {
-  const h = (s.history[model] ??= []);
-  h.push(version);
-  if (h.length > 100) {
-    h.shift();
   }
 }

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { GateSchema, ModelRolloutSchema, PopReportSchema } from "../../shared/sync/protocol.ts";
+import { ExperimentRecordSchema } from "../../shared/sync/experiment-protocol.ts";
 
 export const ControlStateSchema = z.object({
   seq: z.number().int().nonnegative(),
@@ -14,6 +15,8 @@ export const ControlStateSchema = z.object({
   history: z.record(z.string(), z.array(z.string()).max(100)),
   gate: GateSchema,
   pops: z.record(z.string(), z.object({ seen_at: z.number(), report: PopReportSchema })),
+  /** A/B experiments by id, running and stopped (a state file from before experiments has none). */
+  experiments: z.record(z.string(), ExperimentRecordSchema).default({}),
 });
 export type ControlState = z.infer<typeof ControlStateSchema>;
 

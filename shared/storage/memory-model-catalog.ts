@@ -4,10 +4,11 @@
  * (and by the admin API while they run), tests, and browsers.
  */
 import type { ModelManifest } from "../manifest/model-manifest.ts";
-import type { ModelCatalog } from "../ports/model-catalog.ts";
+import type { ModelCatalog, ServedExperiment } from "../ports/model-catalog.ts";
 
 export class MemoryModelCatalog implements ModelCatalog {
   private readonly models = new Map<string, ModelManifest>();
+  private readonly experiments = new Map<string, ServedExperiment>();
 
   constructor(initial: readonly ModelManifest[] = []) {
     for (const m of initial) {
@@ -28,6 +29,19 @@ export class MemoryModelCatalog implements ModelCatalog {
   }
 
   async remove(id: string): Promise<boolean> {
+    this.experiments.delete(id);
     return this.models.delete(id);
+  }
+
+  async experiment(id: string): Promise<ServedExperiment | undefined> {
+    return this.experiments.get(id);
+  }
+
+  async setExperiment(id: string, served: ServedExperiment | undefined): Promise<void> {
+    if (served) {
+      this.experiments.set(id, served);
+    } else {
+      this.experiments.delete(id);
+    }
   }
 }

@@ -8,10 +8,15 @@
  * loaded until the new version has served a grace period without errors, so a rollback
  * within it costs no cold start. Platform-neutral: the Worker, the Node PoP and the fleet
  * bench give it their own ports.
+ *
+ * A rollout with an A/B experiment keeps two versions loaded: the stable one (the control) as
+ * the catalog's manifest, and the candidate — warmed and golden-checked the same way, `ready`
+ * reported first — in the catalog's experiment slot, where the request path finds both arms.
  */
 import type { Logger } from "../log.ts";
 import { silentLogger } from "../log.ts";
 import type { ModelManifest } from "../manifest/model-manifest.ts";
+import type { ServedExperiment } from "../ports/model-catalog.ts";
 import { desiredVersion } from "./cohort.ts";
 import type { HealthRecorder } from "./health.ts";
 import type { SketchRecorder } from "../monitoring/recorder.ts";
@@ -44,6 +49,9 @@ export interface Warmer {
 export interface ServedCatalog {
   get(id: string): Promise<ModelManifest | undefined>;
   set(manifest: ModelManifest): Promise<void>;
+  /** A catalog without an experiment slot serves the control only (experiments are skipped). */
+  experiment?(id: string): Promise<ServedExperiment | undefined>;
+  setExperiment?(id: string, served: ServedExperiment | undefined): Promise<void>;
 }
 
 export interface AgentState {
@@ -127,12 +135,15 @@ export class SyncAgent {
         });
         continue;
       }
-      const outcome = await this.apply(rollout, state, async () => {
+      const refresh = async () => {
         if (!refreshed) {
           await this.o.source.refresh();
           refreshed = true;
         }
-      });
+      };
+      const primary = await this.apply(rollout, state, refresh);
+      const outcome =
+        primary === "failed" ? primary : merge(primary, await this.applyExperiment(rollout, state, refresh));
       if (outcome === "switched") {
         result.switched.push(rollout.model);
       } else if (outcome === "failed") {
@@ -197,9 +208,72 @@ export class SyncAgent {
     return "switched";
   }
 
+  /** Brings the catalog's experiment slot to the rollout's experiment (or empties it). */
+  private async applyExperiment(
+    rollout: ModelRollout,
+    state: AgentState,
+    refresh: () => Promise<void>,
+  ): Promise<"switched" | "unchanged" | "failed"> {
+    const { catalog } = this.o;
+    if (!catalog.experiment || !catalog.setExperiment) {
+      return "unchanged";
+    }
+    const model = rollout.model;
+    const wanted = rollout.experiment;
+    const running = await catalog.experiment(model);
+    const base = state.models[model];
+    if (!base) {
+      return "unchanged";
+    }
+    const { candidate: _was, ...report } = base;
+    if (!wanted) {
+      state.models[model] = report;
+      if (!running) {
+        return "unchanged";
+      }
+      await catalog.setExperiment(model, undefined);
+      // The candidate's session is released once the version left serving has had its grace period.
+      if (report.served !== undefined) {
+        state.flips[model] = { version: report.served, at: this.o.now() };
+      }
+      this.o.log.log("info", "sync.experiment_ended", { model, id: running.experiment.id });
+      return "switched";
+    }
+    const experiment = { ...wanted, model };
+    if (running && sameExperiment(running, experiment)) {
+      state.models[model] = { ...report, candidate: wanted.candidate };
+      return "unchanged";
+    }
+    state.models[model] = { ...report, state: "warming" };
+    let candidate: ModelManifest;
+    try {
+      await refresh();
+      candidate = await this.o.source.manifest(model, wanted.candidate);
+      await this.o.source.ensureFiles(candidate);
+      await this.o.warmer.warm(candidate);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      state.models[model] = { ...report, state: "failed", error: message.slice(0, 500) };
+      this.o.log.log("error", "sync.prewarm_failed", { model, version: wanted.candidate, error: message });
+      return "failed";
+    }
+    state.models[model] = { ...report, state: "ready" };
+    await this.o.control.report(this.report(state));
+    if (running?.experiment.id !== wanted.id) {
+      // Each arm's health counts from the experiment's start here.
+      this.o.health.reset(model, wanted.control);
+      this.o.health.reset(model, wanted.candidate);
+    }
+    await catalog.setExperiment(model, { experiment, candidate });
+    state.models[model] = { ...report, candidate: wanted.candidate, state: "serving" };
+    this.o.log.log("info", "sync.experiment_started", { model, id: wanted.id, candidate: wanted.candidate });
+    return "switched";
+  }
+
   private async releaseAfterGrace(state: AgentState): Promise<void> {
     for (const [model, flip] of Object.entries(state.flips)) {
-      if (this.o.now() - flip.at < this.o.graceMs) {
+      if (this.o.now() - flip.at < this.o.graceMs || (await this.o.catalog.experiment?.(model))) {
+        // Within its grace period, or both arms of an experiment must stay loaded.
         continue;
       }
       const health = this.o.health.of(model).find((h) => h.version === flip.version);
@@ -232,4 +306,23 @@ export class SyncAgent {
       ...(outcomes.length > 0 ? { outcomes: outcomes.slice(0, 1000) } : {}),
     };
   }
+}
+
+function merge(
+  a: "switched" | "unchanged",
+  b: "switched" | "unchanged" | "failed",
+): "switched" | "unchanged" | "failed" {
+  return b === "unchanged" ? a : b;
+}
+
+function sameExperiment(running: ServedExperiment, wanted: ServedExperiment["experiment"]): boolean {
+  const r = running.experiment;
+  return (
+    r.id === wanted.id &&
+    r.candidate === wanted.candidate &&
+    r.control === wanted.control &&
+    r.percent === wanted.percent &&
+    r.split_by === wanted.split_by &&
+    running.candidate.version === wanted.candidate
+  );
 }

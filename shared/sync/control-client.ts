@@ -1,7 +1,7 @@
 /**
  * @module
  * HTTP client of the control plane, for edges (feed, report) and the operator CLI
- * (rollout, promote, rollback, status). Every answer is parsed with the protocol's schemas:
+ * (rollout, promote, rollback, status, experiments). Every answer is parsed with the protocol's schemas:
  * the control plane is trusted for what it asks for, not for the shape of its bytes.
  */
 import type { z } from "zod";
@@ -16,6 +16,13 @@ import {
   type Status,
   StatusSchema,
 } from "./protocol.ts";
+import {
+  type ExperimentStart,
+  type ExperimentStatus,
+  ExperimentListSchema,
+  ExperimentStatusSchema,
+  type ExperimentStop,
+} from "./experiment-protocol.ts";
 
 export type Fetcher = (input: Request) => Promise<Response>;
 
@@ -64,6 +71,22 @@ export class ControlClient implements ControlApi {
 
   status(): Promise<Status> {
     return this.call("GET", "/v1/status", undefined, StatusSchema);
+  }
+
+  startExperiment(request: ExperimentStart): Promise<ExperimentStatus> {
+    return this.call("POST", "/v1/experiments", request, ExperimentStatusSchema);
+  }
+
+  experiment(id: string): Promise<ExperimentStatus> {
+    return this.call("GET", `/v1/experiments/${encodeURIComponent(id)}`, undefined, ExperimentStatusSchema);
+  }
+
+  async experiments(): Promise<ExperimentStatus[]> {
+    return (await this.call("GET", "/v1/experiments", undefined, ExperimentListSchema)).experiments;
+  }
+
+  stopExperiment(id: string, stop: ExperimentStop = {}): Promise<ExperimentStatus> {
+    return this.call("POST", `/v1/experiments/${encodeURIComponent(id)}/stop`, stop, ExperimentStatusSchema);
   }
 
   private async call<T>(method: string, path: string, body: unknown, schema: z.ZodType<T> | undefined): Promise<T> {

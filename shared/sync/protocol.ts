@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { ModelIdSchema, SemverSchema } from "../manifest/model-manifest.ts";
+import { ExperimentSchema } from "../monitoring/experiment.ts";
 import { SketchReportSchema } from "../monitoring/sketch.ts";
 import { PopMetricsSchema } from "./pop-metrics.ts";
 
@@ -14,6 +15,15 @@ export const ChannelSchema = z.enum(["stable", "canary"]);
 export type Channel = z.infer<typeof ChannelSchema>;
 
 export const PopIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "PoP ids are 1-64 plain characters");
+
+/**
+ * A running A/B experiment as the fleet sees it: both arms stay loaded at every PoP, and each
+ * request goes to the arm its user (or tenant) hashes to (`armOf`).
+ */
+export const RolloutExperimentSchema = ExperimentSchema.omit({ model: true }).extend({
+  started_at: z.number().int().nonnegative(),
+});
+export type RolloutExperiment = z.infer<typeof RolloutExperimentSchema>;
 
 /**
  * Desired state of one model. `generation` is the rollout's metadata version: every change
@@ -26,8 +36,10 @@ export const ModelRolloutSchema = z.object({
   seq: z.number().int().positive(),
   stable: SemverSchema.optional(),
   canary: z.object({ version: SemverSchema, percent: z.number().min(0).max(100) }).optional(),
+  /** An A/B experiment between `stable` (its control) and a candidate; never together with a canary. */
+  experiment: RolloutExperimentSchema.optional(),
   /** Why the last change happened: shown by `edgefleet status`. */
-  reason: z.enum(["rollout", "promote", "rollback", "auto-rollback"]),
+  reason: z.enum(["rollout", "promote", "rollback", "auto-rollback", "experiment"]),
   note: z.string().max(500).optional(),
 });
 export type ModelRollout = z.infer<typeof ModelRolloutSchema>;
@@ -55,6 +67,8 @@ export const ModelReportSchema = z.object({
   generation: z.number().int().nonnegative(),
   desired: SemverSchema.optional(),
   served: SemverSchema.optional(),
+  /** The candidate version this PoP keeps loaded beside `served` for a running A/B experiment. */
+  candidate: SemverSchema.optional(),
   state: ModelStateSchema,
   error: z.string().max(500).optional(),
   health: z.array(VersionHealthSchema).max(16),

@@ -1,7 +1,7 @@
 /**
  * @module
  * Inline SVG charts for the dashboard (no chart library): horizontal bars with labels, lines
- * over time, and a progress bar. Values are escaped by `hono/html`; sizes are plain numbers.
+ * over time, rates with their confidence intervals, and a progress bar. Values are escaped by `hono/html`; sizes are plain numbers.
  */
 import { html } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
@@ -70,6 +70,40 @@ export function lineChart(title: string, series: readonly { name: string; points
     <div>
       ${series.map((s, k) => html`<span class="lbl" style="color:${PALETTE[k % PALETTE.length]}">■ ${s.name}</span> `)}
     </div>
+  </figure>`;
+}
+
+export interface Interval {
+  label: string;
+  /** A rate in [0, 1] and its interval. */
+  rate: number;
+  low: number;
+  high: number;
+  color?: string;
+}
+
+/** One row per rate on a shared 0–100% axis: the interval as a whisker, the rate as a dot. */
+export function intervalChart(title: string, rows: readonly Interval[], width = 420): Html {
+  const row = 24;
+  const labelW = 130;
+  const axis = width - labelW - 70;
+  const h = rows.length * row + 24;
+  const x = (v: number) => labelW + axis * Math.max(0, Math.min(1, v));
+  return html`<figure class="chart">
+    <figcaption>${title}</figcaption>
+    <svg role="img" aria-label="${title}" width="${width}" height="${h}" viewBox="0 0 ${width} ${h}">
+      <line x1="${labelW}" x2="${labelW + axis}" y1="${h - 14}" y2="${h - 14}" stroke="#e5e7eb"></line>
+      <text x="${labelW}" y="${h - 2}" class="lbl">0%</text>
+      <text x="${labelW + axis - 24}" y="${h - 2}" class="lbl">100%</text>
+      ${rows.map((r, i) => {
+        const y = i * row + 12;
+        const color = r.color ?? PALETTE[i % PALETTE.length];
+        return html`<text x="0" y="${y + 4}" class="lbl">${r.label}</text>
+          <line x1="${x(r.low)}" x2="${x(r.high)}" y1="${y}" y2="${y}" stroke="${color}" stroke-width="3"></line>
+          <circle cx="${x(r.rate)}" cy="${y}" r="5" fill="${color}"></circle>
+          <text x="${labelW + axis + 8}" y="${y + 4}" class="val">${(r.rate * 100).toFixed(1)}%</text>`;
+      })}
+    </svg>
   </figure>`;
 }
 

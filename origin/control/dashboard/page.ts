@@ -16,6 +16,7 @@ type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 /** The pages of the operator UI; each page's link keeps the operator's token. */
 export const NAV: { href: string; label: string }[] = [
   { href: "/dashboard", label: "Fleet" },
+  { href: "/dashboard/experiments", label: "Experiments" },
   { href: "/monitoring", label: "Monitoring" },
 ];
 

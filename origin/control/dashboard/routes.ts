@@ -1,8 +1,8 @@
 /**
  * @module
  * The operator dashboard's routes on the control plane: `GET /dashboard` (the page),
- * `GET /dashboard/panel` (the live fragment it polls) and `GET /dashboard/fleet.json` (the
- * same view as JSON). The operator token comes as `?token=` (a browser cannot send a bearer
+ * `GET /dashboard/panel` (the live fragment it polls), `GET /dashboard/fleet.json` (the
+ * same view as JSON) and `GET /dashboard/experiments` (A/B experiments per arm). The operator token comes as `?token=` (a browser cannot send a bearer
  * header on navigation) or as the usual bearer header.
  */
 import { Hono } from "hono";
@@ -12,6 +12,7 @@ import type { Coordinator } from "../coordinator.ts";
 import { fleetView } from "./fleet-view.ts";
 import { RequestHistory } from "./history.ts";
 import { dashboardPage, fleetPanel } from "./page.ts";
+import { experimentsPage } from "./experiments-page.ts";
 
 export function dashboardRoutes(coordinator: Coordinator, authorize: Authorizer): Hono {
   const app = new Hono();
@@ -37,6 +38,9 @@ export function dashboardRoutes(coordinator: Coordinator, authorize: Authorizer)
   app.get("/dashboard", async (c) => c.html(dashboardPage(await view(), history.series(), c.req.query("token") ?? "")));
   app.get("/dashboard/panel", async (c) => c.html(fleetPanel(await view(), history.series())));
   app.get("/dashboard/fleet.json", async (c) => c.json({ ...(await view()), rates: history.series() }));
+  app.get("/dashboard/experiments", async (c) =>
+    c.html(experimentsPage(await coordinator.experiments(), c.req.query("token") ?? "")),
+  );
   app.get("/", (c) => c.redirect("/dashboard"));
   return app;
 }

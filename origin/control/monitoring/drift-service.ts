@@ -88,6 +88,11 @@ export class DriftService {
     return `drift ${d.score.toFixed(2)} (${d.worst}) ≥ ${bar}`;
   }
 
+  /** The latest fleet-wide drift score of a version; null when it is not monitored or has too few samples yet. */
+  score(model: string, version: string): number | null {
+    return this.monitors.get(`${model}@${version}`)?.score("fleet")?.score ?? null;
+  }
+
   /** Outcome accuracy per model version with its Wilson 95% interval. */
   accuracy(): VersionAccuracy[] {
     return [...this.outcomes].map(([key, t]) => {
