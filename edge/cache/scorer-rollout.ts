@@ -74,11 +74,18 @@ export class ScorerInstallingCatalog implements ServedCatalog {
   private readonly inner: ServedCatalog;
   private readonly blobs: BlobStore;
   private readonly scorers: TenantScorers;
+  /** The inner catalog's experiment slot, passed through as it is (absent when it has none). */
+  readonly experiment?: ServedCatalog["experiment"];
+  readonly setExperiment?: ServedCatalog["setExperiment"];
 
   constructor(inner: ServedCatalog, blobs: BlobStore, scorers: TenantScorers) {
     this.inner = inner;
     this.blobs = blobs;
     this.scorers = scorers;
+    if (inner.experiment && inner.setExperiment) {
+      this.experiment = inner.experiment.bind(inner);
+      this.setExperiment = inner.setExperiment.bind(inner);
+    }
   }
 
   get(id: string): Promise<ModelManifest | undefined> {
