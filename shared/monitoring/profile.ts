@@ -83,23 +83,36 @@ function packBasis(basis: Basis): { matrix: Float64Array; names: string[]; d: nu
 /** Cosine to the reference centroid and the random projections, for one embedding. */
 export function embeddingObservation(vector: ArrayLike<number>, basis: Basis): Observation {
   const { matrix, names, d } = packBasis(basis);
-  const rows = names.length;
-  const sums = new Float64Array(rows);
-  let norm = 0;
   const n = Math.min(d, vector.length);
-  for (let i = 0; i < n; i++) {
-    const x = vector[i] as number;
-    norm += x * x;
-    for (let r = 0; r < rows; r++) {
-      sums[r] = (sums[r] as number) + x * (matrix[r * d + i] as number);
-    }
-  }
-  const inv = 1 / (Math.sqrt(norm) || 1);
+  const inv = 1 / (Math.sqrt(dotAt(vector, vector, 0, n)) || 1);
   const out: Record<string, number> = {};
-  for (let r = 0; r < rows; r++) {
-    out[names[r] as string] = (sums[r] as number) * inv;
+  for (let r = 0; r < names.length; r++) {
+    out[names[r] as string] = dotAt(matrix, vector, r * d, n) * inv;
   }
   return out;
+}
+
+/**
+ * Σ row[offset + i] · v[i] for i < n, one row at a time with four independent sums: V8 keeps them
+ * in registers and overlaps the multiply-adds, about twice as fast as one running sum or as
+ * walking the vector once while updating every row's sum in memory.
+ */
+function dotAt(row: ArrayLike<number>, v: ArrayLike<number>, offset: number, n: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    s0 += (row[offset + i] as number) * (v[i] as number);
+    s1 += (row[offset + i + 1] as number) * (v[i + 1] as number);
+    s2 += (row[offset + i + 2] as number) * (v[i + 2] as number);
+    s3 += (row[offset + i + 3] as number) * (v[i + 3] as number);
+  }
+  for (; i < n; i++) {
+    s0 += (row[offset + i] as number) * (v[i] as number);
+  }
+  return s0 + s1 + s2 + s3;
 }
 
 export function vadObservation(probabilities: readonly number[]): Observation {
