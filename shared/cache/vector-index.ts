@@ -60,7 +60,18 @@ export class BinaryRerankIndex implements VectorIndex {
     if (v.length !== this.dimensions) {
       throw new Error(`expected a ${this.dimensions}-d vector, got ${v.length}`);
     }
-    return { ...toInt8(v), code: simhash64(v, this.planes) };
+    // The SimHash code (64 × d multiply-adds, the costliest part of encoding) is computed when
+    // first read: always for an entry being stored, for a query only when the partition is large
+    // enough for the Hamming prefilter to run (below `rerank` entries every entry is re-ranked).
+    const planes = this.planes;
+    let code: [number, number] | undefined;
+    return {
+      ...toInt8(v),
+      get code(): [number, number] {
+        code ??= simhash64(v, planes);
+        return code;
+      },
+    };
   }
 
   add(id: number, vector: EncodedVector): void {
@@ -108,28 +119,33 @@ export class BinaryRerankIndex implements VectorIndex {
     if (n === 0) {
       return [];
     }
-    const [q0, q1] = query.code;
-    // Locals, not fields, in the hot loop: V8 keeps the typed arrays' bases in registers.
+    // Up to `rerank` entries every one is a candidate: no Hamming pass, and the query's SimHash
+    // is never computed. Past it, the Hamming cut-off that keeps about `rerank` candidates.
+    const prefilter = n > this.rerank;
     const dist = this.distances;
-    const codes = this.codes;
-    const histogram = this.histogram.fill(0);
-    for (let i = 0, j = 0; i < n; i++, j += 2) {
-      const d = popcount32(codes[j] ^ q0) + popcount32(codes[j + 1] ^ q1);
-      dist[i] = d;
-      histogram[d]++;
-    }
-    // The Hamming cut-off that keeps about `rerank` candidates.
-    let cutoff = 0;
-    for (let seen = 0; cutoff <= 64; cutoff++) {
-      seen += histogram[cutoff];
-      if (seen >= this.rerank) {
-        break;
+    let cutoff = 64;
+    if (prefilter) {
+      const [q0, q1] = query.code;
+      // Locals, not fields, in the hot loop: V8 keeps the typed arrays' bases in registers.
+      const codes = this.codes;
+      const histogram = this.histogram.fill(0);
+      for (let i = 0, j = 0; i < n; i++, j += 2) {
+        const d = popcount32(codes[j] ^ q0) + popcount32(codes[j + 1] ^ q1);
+        dist[i] = d;
+        histogram[d]++;
+      }
+      cutoff = 0;
+      for (let seen = 0; cutoff <= 64; cutoff++) {
+        seen += histogram[cutoff];
+        if (seen >= this.rerank) {
+          break;
+        }
       }
     }
     const matches: VectorMatch[] = [];
     const { vectors, scales, ids, dimensions } = this;
     for (let i = 0; i < n; i++) {
-      if (dist[i] > cutoff) {
+      if (prefilter && dist[i] > cutoff) {
         continue;
       }
       const similarity = int8Cosine(query.q, query.scale, vectors, scales[i], i * dimensions);

@@ -34,6 +34,23 @@ describe("BinaryRerankIndex", () => {
     expect(Math.max(...errors)).toBeLessThan(0.005);
   });
 
+  it("small partitions (every entry re-ranked, no SimHash of the query) and large ones find the same best", () => {
+    const r = rng(5);
+    for (const size of [3, 64, 65, 300]) {
+      const index = new BinaryRerankIndex();
+      const vectors = Array.from({ length: size }, () => randomUnit(r));
+      vectors.forEach((v, i) => index.add(i, index.encode(v)));
+      const target = size - 1;
+      const query = near(vectors[target] as Float32Array, r, 0.02);
+      const found = index.search(index.encode(query), -1, size);
+      expect(found[0]?.id).toBe(target);
+      // Up to the re-rank size (64) every entry is scored; past it the prefilter keeps at least 64.
+      expect(found.length).toBeGreaterThanOrEqual(Math.min(size, 64));
+      expect(found.length).toBeLessThanOrEqual(size);
+      expect(found.length === size || size > 64).toBe(true);
+    }
+  });
+
   it("removes entries without disturbing the others", () => {
     const r = rng(3);
     const index = new BinaryRerankIndex();
