@@ -4,6 +4,7 @@
  */
 import type { CacheStore, VerifierChoice } from "../../shared/cache/cache-store.ts";
 import type { HotAnswers } from "./hot-answers.ts";
+import type { LookupOrder } from "./lookup-order.ts";
 
 export interface CacheSettings {
   ttlMs: number;
@@ -23,6 +24,8 @@ export interface EdgeCache {
   settings: CacheSettings;
   /** The isolate's L1 of exact hits, where the store is a round trip away (Durable Objects). */
   hot?: HotAnswers;
+  /** Exact-first or embed-first after an L1 miss, from this isolate's traffic (lookup-order.ts). */
+  order?: LookupOrder;
 }
 
 /**

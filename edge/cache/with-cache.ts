@@ -77,18 +77,26 @@ export async function withCache(
   // Server-Timing phases, so an operator can see what a slow cache answer spent its time on.
   const timing = new PhaseTimer();
   if (policy.read) {
-    result = await timing.time("cache-exact", () => cache.store.lookup(partition, { exactKey: exact }));
-    if (result.kind === "miss" && embedder && call.semanticQuery !== undefined) {
-      const query = call.semanticQuery;
-      vector = await timing.time("embed", () => embedder.embed(query));
+    const query = embedder ? call.semanticQuery : undefined;
+    // Embed first (one call with both keys) or look up the exact key first: lookup-order.ts.
+    const embedFirst = query !== undefined && cache.order?.embedFirst() === true;
+    if (!embedFirst) {
+      result = await timing.time("cache-exact", () => cache.store.lookup(partition, { exactKey: exact }));
+    }
+    if (result.kind === "miss" && embedder && query !== undefined) {
+      const embedded = await timing.time("embed", () => embedder.embed(query));
+      vector = embedded;
       // The tenant may have chosen similarity alone; the node's setting applies otherwise.
       const chosen = (await c.get("deps").tenants?.get(c.get("principal").tenant))?.cache_verifier;
       const verifier = chosen ?? cache.settings.verifier;
       const judge = lookupScorer(c, scorer, policy.threshold, verifier);
       const threshold = searchThreshold(c, policy.threshold, scorer);
-      const semantic = { query, vector, threshold, verifier, ...(judge ? { scorer: judge } : {}) };
+      const semantic = { query, vector: embedded, threshold, verifier, ...(judge ? { scorer: judge } : {}) };
       result = await timing.time("cache-semantic", () => cache.store.lookup(partition, { exactKey: exact, semantic }));
       recordSemanticHit(c, result, query);
+    }
+    if (query !== undefined) {
+      cache.order?.record(result.kind === "hit");
     }
   }
   if (result.kind === "hit" || result.kind === "semantic") {

@@ -6,7 +6,7 @@
  * (doubling on each re-open, capped). Then half-open: one probe at a time; its success
  * closes the breaker, its failure opens it again.
  */
-import { SlottedCounts } from "./slotted-counts.ts";
+import { SlottedCounts } from "../../shared/slotted-counts.ts";
 
 export type BreakerState = "closed" | "open" | "half-open";
 

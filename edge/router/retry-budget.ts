@@ -5,7 +5,7 @@
  * quiet edge can still fail over. During a total outage this keeps upstream attempts at
  * ≤ (1 + ratio) × inbound instead of max_attempts × inbound.
  */
-import { SlottedCounts } from "./slotted-counts.ts";
+import { SlottedCounts } from "../../shared/slotted-counts.ts";
 
 export interface RetryBudgetOptions {
   ratio: number;

@@ -20,6 +20,7 @@ import { DoCacheStore } from "./do-cache-store.ts";
 import type { SemanticCacheDO } from "./semantic-cache-do.ts";
 import { DEFAULT_CACHE_SETTINGS } from "../cache/cache-settings.ts";
 import { HotAnswers } from "../cache/hot-answers.ts";
+import { LookupOrder } from "../cache/lookup-order.ts";
 import { type OriginBindings, routerFromBindings } from "./origin-router.ts";
 import { HealthRecorder } from "../../shared/sync/health.ts";
 import { SketchRecorder } from "../../shared/monitoring/recorder.ts";
@@ -59,6 +60,8 @@ export interface Env extends OriginBindings {
   CACHE_THRESHOLD?: string;
   CACHE_EMBEDDER?: string;
   CACHE_VERIFIER?: string;
+  /** `exact-first`: no adaptive lookup order (edge/cache/lookup-order.ts). */
+  CACHE_LOOKUP_ORDER?: string;
   /** The control plane; with TRUSTED_ROOT set, the sync agent runs (cron trigger, `POST /admin/sync`). */
   CONTROL_URL?: string;
   /** The registry's root.json this PoP trusts (JSON text). */
@@ -151,6 +154,8 @@ function build(env: Env): Hono<EdgeEnv> {
           cache: {
             store: new DoCacheStore(env.SEMCACHE),
             hot: new HotAnswers(),
+            // `CACHE_LOOKUP_ORDER=exact-first` keeps the exact lookup first whatever the traffic.
+            ...(env.CACHE_LOOKUP_ORDER === "exact-first" ? {} : { order: new LookupOrder() }),
             settings: {
               ...DEFAULT_CACHE_SETTINGS,
               ttlMs: numberOr(env.CACHE_TTL_S, DEFAULT_CACHE_SETTINGS.ttlMs / 1000) * 1000,

@@ -82,6 +82,15 @@ describe("PartitionCache", () => {
       10,
     );
     expect(cache.lookup({ exactKey: "a", now: 1 })).toMatchObject({ kind: "hit", answer: { body: "A" } });
+    // One call with both keys (the edge's embed-first order) still answers the exact key as a hit.
+    const far0 = randomUnit(r);
+    expect(
+      cache.lookup({
+        exactKey: "a",
+        semantic: { query: "something else", vector: index.encode(far0), threshold: 0.95 },
+        now: 1,
+      }),
+    ).toMatchObject({ kind: "hit", answer: { body: "A" } });
     const para = near(q, r, 0.01);
     expect(
       cache.lookup({

@@ -3,7 +3,8 @@
  * Counters over a sliding window kept as a ring of time slots (window / slots wide each): adding
  * and summing cost O(slots) whatever the traffic, where a list of timestamped events grows with
  * the request rate (at 1,500 req/s a 10 s window is 15,000 entries to trim). The window is exact
- * to one slot's width, which is all a breaker's error rate or a retry budget needs.
+ * to one slot's width, which is all a breaker's error rate, a retry budget or the cache's lookup
+ * order needs.
  */
 export class SlottedCounts {
   private readonly width: number;
