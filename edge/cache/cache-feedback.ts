@@ -19,6 +19,13 @@ export interface SemanticHitRecord {
   readonly incoming: string;
   readonly features: readonly number[];
   readonly at: number;
+  /** The registry release of the scorer that judged the hit (a rolled-out scorer), for the health gate. */
+  readonly release?: ScorerRelease;
+}
+
+export interface ScorerRelease {
+  readonly model: string;
+  readonly version: string;
 }
 
 /** Where examples go: the control plane's `POST /v1/cache-training/:tenant/feedback`, or a test's array. */
@@ -30,6 +37,12 @@ export interface CacheFeedbackOptions {
   readonly ttlMs?: number;
   /** Records kept (oldest first out; default 10 000). */
   readonly capacity?: number;
+  /**
+   * Told of every "bad" verdict on a hit judged by a rolled-out scorer: the PoP counts it as an
+   * error of that scorer version, so a canary scorer that serves wrong answers is rolled back
+   * by the same gate as a model that fails requests.
+   */
+  readonly onWrongHit?: (release: ScorerRelease) => void;
 }
 
 export class CacheFeedbackSink implements FeedbackSink {
@@ -66,6 +79,9 @@ export class CacheFeedbackSink implements FeedbackSink {
       return true;
     }
     this.hits.delete(key);
+    if (verdict === "bad" && hit.release) {
+      this.options.onWrongHit?.(hit.release);
+    }
     await this.options.ship(hit.tenant, {
       features: [...hit.features],
       label: verdict === "good" ? 1 : 0,

@@ -8,7 +8,9 @@
 import type { Context } from "hono";
 import type { LookupResult } from "../../shared/cache/partition-cache.ts";
 import { defaultScorer, type ScorerModel } from "../../shared/cache/scorer/scorer-model.ts";
+import { scorerModelId } from "../../shared/cache/scorer/published-scorer.ts";
 import type { EdgeEnv } from "../env.ts";
+import type { ScorerRelease } from "./cache-feedback.ts";
 
 export async function tenantScorer(c: Context<EdgeEnv>): Promise<ScorerModel | undefined> {
   const scorers = c.get("deps").cacheScorers;
@@ -46,17 +48,51 @@ export function lookupScorer(
   return { ...defaultScorer(threshold), veto: verifier === "rules" };
 }
 
-export function recordSemanticHit(c: Context<EdgeEnv>, result: LookupResult, query: string | undefined): void {
-  const sink = c.get("deps").cacheFeedback;
-  if (!sink || result.kind !== "semantic" || !result.judged || query === undefined) {
+/**
+ * The registry release of the tenant's scorer, when it came through a rollout: the PoP catalog's
+ * `cache-scorer.<tenant>` manifest names the same content version. A scorer put in by hand
+ * (`PUT /admin/cache-scorers`) has none.
+ */
+async function scorerRelease(c: Context<EdgeEnv>, scorer: ScorerModel): Promise<ScorerRelease | undefined> {
+  const id = scorerModelIdOrUndefined(c.get("principal").tenant);
+  const manifest = id === undefined ? undefined : await c.get("deps").catalog.get(id);
+  return manifest && manifest.settings?.["scorer_version"] === scorer.version
+    ? { model: manifest.id, version: manifest.version }
+    : undefined;
+}
+
+/**
+ * A semantic hit the tenant's tuned scorer decided: counted as a request of the scorer's release
+ * (for the rollout gate), and kept for feedback, which may later mark it wrong (an error).
+ */
+export async function recordSemanticHit(
+  c: Context<EdgeEnv>,
+  result: LookupResult,
+  query: string | undefined,
+  tuned: ScorerModel | undefined,
+): Promise<void> {
+  if (result.kind !== "semantic" || !result.judged || query === undefined) {
     return;
   }
-  sink.record({
+  const release = tuned ? await scorerRelease(c, tuned) : undefined;
+  if (release) {
+    c.get("deps").health?.record(release.model, release.version, true, 0);
+  }
+  c.get("deps").cacheFeedback?.record({
     tenant: c.get("principal").tenant,
     requestId: c.get("requestId"),
     cached: result.judged.cachedQuery,
     incoming: query,
     features: result.judged.features,
     at: Date.now(),
+    ...(release ? { release } : {}),
   });
+}
+
+function scorerModelIdOrUndefined(tenant: string): string | undefined {
+  try {
+    return scorerModelId(tenant);
+  } catch {
+    return undefined; // a tenant name too long for a model id has no published scorer
+  }
 }

@@ -93,7 +93,7 @@ export async function withCache(
       const threshold = searchThreshold(c, policy.threshold, scorer);
       const semantic = { query, vector: embedded, threshold, verifier, ...(judge ? { scorer: judge } : {}) };
       result = await timing.time("cache-semantic", () => cache.store.lookup(partition, { exactKey: exact, semantic }));
-      recordSemanticHit(c, result, query);
+      await recordSemanticHit(c, result, query, scorer);
     }
     if (query !== undefined) {
       cache.order?.record(result.kind === "hit");

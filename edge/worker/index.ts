@@ -119,7 +119,11 @@ function build(env: Env): Hono<EdgeEnv> {
       : undefined;
   // The learning cache: scored semantic hits wait for feedback, which goes to the control plane's retraining.
   const cacheFeedback = env.CONTROL_URL
-    ? new CacheFeedbackSink({ ship: shipToControl(env.CONTROL_URL, env.CONTROL_TOKEN) })
+    ? new CacheFeedbackSink({
+        ship: shipToControl(env.CONTROL_URL, env.CONTROL_TOKEN),
+        // A wrong hit of a rolled-out scorer is an error of that scorer version: the canary gate sees it.
+        onWrongHit: (release) => health.markError(release.model, release.version),
+      })
     : undefined;
   return createEdgeApp({
     pop,

@@ -37,6 +37,17 @@ export class HealthRecorder {
     }
   }
 
+  /**
+   * An outcome learnt after the answer (feedback that a cache scorer's semantic hit was wrong):
+   * one more error on a request already counted, so the gate's error rate sees it.
+   */
+  markError(model: string, version: string): void {
+    const t = this.tallies.get(`${model}@${version}`);
+    if (t && t.errors < t.requests) {
+      t.errors++;
+    }
+  }
+
   /** Starts a version's tally afresh (it has just taken traffic here). */
   reset(model: string, version: string): void {
     this.tallies.delete(`${model}@${version}`);

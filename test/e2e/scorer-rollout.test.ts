@@ -2,7 +2,8 @@
 // two real edge PoPs (the Worker bundle in workerd, USE-lite embedder, a fake LLM origin). A
 // lenient scorer on a 50 % canary makes a paraphrase a semantic hit on the canary PoP only;
 // promote → both; a scorer that denies the pair → it misses everywhere; rollback → it hits
-// again; a scorer whose file was tampered with in the registry is refused and the old one serves.
+// again; a scorer whose file was tampered with in the registry is refused and the old one serves;
+// a canary scorer whose hits feedback marks wrong is rolled back by the health gate.
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -112,6 +113,13 @@ async function probe(): Promise<Record<string, string | null>> {
   return out;
 }
 
+/** A chat request on one fixed partition (the gate test's). */
+const askFixed = (question: string) => ({
+  model: "fake-llm",
+  messages: [{ role: "user", content: question }],
+  max_tokens: 7,
+});
+
 type Served = { served: string | undefined; state: string | undefined; error?: string | undefined };
 
 async function served(): Promise<Record<string, Served>> {
@@ -178,5 +186,47 @@ describe("cache scorer rollout through the registry", () => {
       expect(refused.error).toMatch(/CHUNK_HASH_MISMATCH|sha256/);
     }
     expect(await probe()).toEqual({ [canaryPop]: "semantic", [otherPop]: "semantic" });
+  }, 120_000);
+
+  it("a canary scorer whose semantic hits feedback marks wrong is rolled back by the gate", async () => {
+    const [canaryPop] = POPS as [string, string];
+    const canaryEdge = edges.find((e) => e.pop === canaryPop);
+    if (!canaryEdge) {
+      throw new Error("no canary PoP");
+    }
+    const credential = "globex-secret";
+    const auth = { authorization: `Bearer ${credential}` };
+    const other = await devTenantOf(credential);
+    const otherModel = scorerModelId(other);
+    await publishScorer(registry, keys, await floorScorer(other, 0.953), "1.0.0");
+    await operator.rollout({ model: otherModel, version: "1.0.0", channel: "stable" });
+    await publishScorer(registry, keys, await floorScorer(other, 0.8), "1.1.0");
+    await operator.rollout({ model: otherModel, version: "1.1.0", channel: "canary", percent: 50 });
+    await syncAll();
+
+    await (await postJson(canaryEdge.url, "/v1/chat/completions", askFixed(CACHED), auth)).text();
+    await new Promise((r) => setTimeout(r, 60));
+    // 20 semantic hits of the canary scorer (the gate's minimum), 4 of them reported wrong (20% > 5%).
+    const hits: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const res = await postJson(canaryEdge.url, "/v1/chat/completions", askFixed(INCOMING), auth);
+      await res.text();
+      expect(res.headers.get("x-edgefleet-cache")).toBe("semantic");
+      hits.push(res.headers.get("x-request-id") ?? "");
+    }
+    for (const id of hits.slice(0, 4)) {
+      const fb = await postJson(canaryEdge.url, "/v1/feedback", { request_id: id, label: "wrong" }, auth);
+      await fb.text();
+      expect(fb.status).toBe(202);
+    }
+    await syncAll(); // the report carries the scorer version's health: the gate rolls the canary back
+    const rollout = (await operator.status()).rollouts.find((r) => r.model === otherModel);
+    expect(rollout).toMatchObject({ reason: "auto-rollback", stable: "1.0.0" });
+    expect(rollout?.canary).toBeUndefined();
+    expect(rollout?.note).toMatch(/error rate/);
+    await syncAll();
+    expect((await operator.status()).pops.find((p) => p.pop === canaryPop)?.models).toContainEqual(
+      expect.objectContaining({ model: otherModel, served: "1.0.0" }),
+    );
   }, 120_000);
 });

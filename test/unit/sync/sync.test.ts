@@ -196,3 +196,16 @@ describe("sync agent", () => {
     expect(reports.at(-1)?.models[0]).toMatchObject({ state: "failed", desired: "2.0.0", served: "1.0.0" });
   });
 });
+
+describe("HealthRecorder", () => {
+  it("counts an outcome learnt later as an error of a request already counted, never more errors than requests", () => {
+    const health = new HealthRecorder();
+    health.markError("m", "1.0.0"); // nothing served yet: nothing to mark
+    health.record("m", "1.0.0", true, 3);
+    health.record("m", "1.0.0", true, 4);
+    health.markError("m", "1.0.0");
+    health.markError("m", "1.0.0");
+    health.markError("m", "1.0.0");
+    expect(health.of("m")).toEqual([{ version: "1.0.0", requests: 2, errors: 2, p95_ms: 4 }]);
+  });
+});
