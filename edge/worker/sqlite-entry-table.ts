@@ -6,6 +6,9 @@
 import type { CachedAnswer, EntryTable, NewEntry, StoredEntry } from "../../shared/cache/cache-entry.ts";
 import type { EncodedVector } from "../../shared/cache/vector-index.ts";
 
+/** Hits whose recency is written in one go. */
+const TOUCH_BATCH = 256;
+
 interface EntryRow extends Record<string, SqlStorageValue> {
   id: number;
   exact_key: string;
@@ -18,6 +21,8 @@ export class SqliteEntryTable implements EntryTable {
   private readonly sql: SqlStorage;
   private rows: number;
   private bytes: number;
+  /** Hits not yet written: entry id → time of its latest hit. */
+  private readonly touched = new Map<number, number>();
 
   constructor(sql: SqlStorage) {
     this.sql = sql;
@@ -92,11 +97,28 @@ export class SqliteEntryTable implements EntryTable {
     return old ? { id: row.id, replaced: old.id } : { id: row.id };
   }
 
+  /**
+   * Recency is kept in memory and written in batches (before an eviction reads it, or every
+   * `TOUCH_BATCH` hits): a write on every hit would hold each lookup's answer behind a storage
+   * commit (the object's output gate), ~0.3 ms of every semantic hit on this machine. If the
+   * object is evicted from memory, hits since the last batch lose their recency (not their entry).
+   */
   touch(id: number, now: number): void {
-    this.sql.exec("UPDATE entries SET last_used = ? WHERE id = ?", now, id);
+    this.touched.set(id, now);
+    if (this.touched.size >= TOUCH_BATCH) {
+      this.flushTouches();
+    }
+  }
+
+  private flushTouches(): void {
+    for (const [id, at] of this.touched) {
+      this.sql.exec("UPDATE entries SET last_used = ? WHERE id = ?", at, id);
+    }
+    this.touched.clear();
   }
 
   delete(id: number): void {
+    this.touched.delete(id);
     const removed = this.sql
       .exec<{ bytes: number }>("DELETE FROM entries WHERE id = ? RETURNING bytes", id)
       .toArray()[0];
@@ -122,6 +144,7 @@ export class SqliteEntryTable implements EntryTable {
   }
 
   leastRecentlyUsed(limit: number): number[] {
+    this.flushTouches();
     return this.sql
       .exec<{ id: number }>("SELECT id FROM entries ORDER BY last_used, id LIMIT ?", limit)
       .toArray()

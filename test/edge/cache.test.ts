@@ -168,6 +168,20 @@ describe("semantic layer of a partition Durable Object", () => {
     expect(await bob.stats()).toMatchObject({ entries: 0 });
   });
 
+  it("a hit keeps its entry from eviction (recency batched in memory, read before evicting)", async () => {
+    const p = env.SEMCACHE.getByName("partition-recency");
+    const pause = () => new Promise((r) => setTimeout(r, 5));
+    for (const key of ["r0", "r1", "r2"]) {
+      await p.put({ exactKey: key, answer, ttlMs: 60_000, capacity: 3 });
+      await pause();
+    }
+    expect((await p.lookup({ exactKey: "r0" })).kind).toBe("hit"); // r0 is now the most recent
+    await pause();
+    await p.put({ exactKey: "r3", answer, ttlMs: 60_000, capacity: 3 });
+    expect((await p.lookup({ exactKey: "r1" })).kind).toBe("miss");
+    expect((await p.lookup({ exactKey: "r0" })).kind).toBe("hit");
+  });
+
   it("expires entries after their TTL and evicts the least recently used past capacity", async () => {
     const p = env.SEMCACHE.getByName("partition-limits");
     for (let i = 0; i < 5; i++) {
