@@ -3,8 +3,6 @@
 // differ: 50% of users go to the candidate, each user gets the same version on every PoP, users'
 // feedback favours the candidate's answers, and `edgefleet experiment status --json` reports the
 // candidate as better and significant; stopping it keeping the candidate moves everyone there.
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildEdgeBundle } from "../../cli/local/edge-bundle.ts";
 import { type RunningEdge, startEdge } from "../../cli/local/edge-miniflare.ts";
@@ -14,7 +12,7 @@ import type { ExperimentStatus } from "../../shared/sync/experiment-protocol.ts"
 import { matchesGolden } from "../../shared/sync/golden.ts";
 import { cliJson, runCli } from "../support/run-cli.ts";
 import { makeKeys, makeRegistry } from "../support/registry-fixture.ts";
-import { goldenInput, mlpVersions, publishMlp } from "../support/sync-fleet.ts";
+import { goldenInput, mlpVersions, publishMlp, syncedEdgeVars } from "../support/sync-fleet.ts";
 
 const ADMIN = "ab-admin";
 const OPERATOR = "ab-operator";
@@ -45,7 +43,7 @@ beforeAll(async () => {
   const { v1, v2 } = mlpVersions();
   await publishMlp(registry, keys, MODEL, "1.0.0", v1);
   candidateOutput = (await publishMlp(registry, keys, MODEL, "2.0.0", v2)).manifest.golden?.output;
-  const root = await readFile(join(registry.dir, "metadata", "1.root.json"), "utf8");
+  const synced = await syncedEdgeVars(control.url, EDGE, registry.dir);
   const bundle = await buildEdgeBundle("dist/edge-ab");
   edges = await Promise.all(
     ["pop-ams", "pop-sin"].map((pop) =>
@@ -53,7 +51,7 @@ beforeAll(async () => {
         pop,
         adminToken: ADMIN,
         bundle,
-        vars: { CONTROL_URL: control.url, CONTROL_TOKEN: EDGE, TRUSTED_ROOT: root, CACHE: "off", SYNC_GRACE_MS: "0" },
+        vars: { ...synced, CACHE: "off" },
       }),
     ),
   );

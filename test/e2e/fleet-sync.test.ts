@@ -2,8 +2,6 @@
 // workerd) and a real control plane on loopback: v1 everywhere, v2 on the PoPs a 25% canary
 // hashes to (only after each reported `ready`), errors injected on v2, the gate rolls the
 // canary back with a higher generation, and no request fails at any cutover.
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildEdgeBundle } from "../../cli/local/edge-bundle.ts";
 import { type RunningEdge, startEdge } from "../../cli/local/edge-miniflare.ts";
@@ -12,7 +10,7 @@ import { inCanary } from "../../shared/sync/cohort.ts";
 import { ControlClient } from "../../shared/sync/control-client.ts";
 import type { PopReport } from "../../shared/sync/protocol.ts";
 import { makeKeys, makeRegistry, type Keyring, type TestRegistry } from "../support/registry-fixture.ts";
-import { goldenInput, mlpVersions, popIds, publishMlp, syncEdges } from "../support/sync-fleet.ts";
+import { goldenInput, mlpVersions, popIds, publishMlp, syncedEdgeVars, syncEdges } from "../support/sync-fleet.ts";
 
 const ADMIN = "fleet-admin";
 const OPERATOR = "fleet-operator";
@@ -51,7 +49,7 @@ beforeAll(async () => {
     return report(r);
   };
   operator = new ControlClient(control.url, OPERATOR);
-  const root = await readFile(join(registry.dir, "metadata", "1.root.json"), "utf8");
+  const synced = await syncedEdgeVars(control.url, EDGE, registry.dir);
   const bundle = await buildEdgeBundle("dist/edge-sync");
   edges = await Promise.all(
     POPS.map((pop) =>
@@ -60,12 +58,9 @@ beforeAll(async () => {
         adminToken: ADMIN,
         bundle,
         vars: {
-          CONTROL_URL: control.url,
-          CONTROL_TOKEN: EDGE,
-          TRUSTED_ROOT: root,
+          ...synced,
           FAULTS: "on",
           CACHE: "off",
-          SYNC_GRACE_MS: "0",
         },
       }),
     ),

@@ -21,7 +21,7 @@ import { defaultModels } from "../support/native-reference.ts";
 import { postJson, TEST_AWS } from "../support/origin-fixtures.ts";
 import { makeKeys, makeRegistry, type Keyring, type TestRegistry } from "../support/registry-fixture.ts";
 import { floorScorer, publishScorer } from "../support/scorer-versions.ts";
-import { popIds, syncEdges } from "../support/sync-fleet.ts";
+import { popIds, syncedEdgeVars, syncEdges } from "../support/sync-fleet.ts";
 
 const ADMIN = "scorer-admin";
 const OPERATOR = "scorer-operator";
@@ -49,7 +49,7 @@ beforeAll(async () => {
   origin = await startFakeOrigin("llm-eu");
   tenant = await devTenantOf(CREDENTIAL);
   model = scorerModelId(tenant);
-  const root = await readFile(join(registry.dir, "metadata", "1.root.json"), "utf8");
+  const synced = await syncedEdgeVars(control.url, EDGE, registry.dir);
   const bundle = await buildEdgeBundle("dist/edge-scorer-rollout");
   const useLite = (await defaultModels()).filter((m) => m.manifest.id === "use-lite");
   edges = await Promise.all(
@@ -59,10 +59,7 @@ beforeAll(async () => {
         adminToken: ADMIN,
         bundle,
         vars: {
-          CONTROL_URL: control.url,
-          CONTROL_TOKEN: EDGE,
-          TRUSTED_ROOT: root,
-          SYNC_GRACE_MS: "0",
+          ...synced,
           AUTH_CACHE_TTL_S: "1",
           LOG_LEVEL: "error",
           ORIGINS: JSON.stringify({

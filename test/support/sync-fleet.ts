@@ -1,8 +1,11 @@
 /**
  * A model with two versions that differ in one tensor (a small MLP and a copy with one weight
  * tensor scaled), published into a test registry with golden outputs; picking PoP ids so a
- * canary of a given percentage takes some of them but not all; and one sync round on every PoP.
+ * canary of a given percentage takes some of them but not all; the bindings of an edge that syncs
+ * from a control plane; and one sync round on every PoP.
  */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { float32Weights, perturbTensor } from "../../bench/lib/onnx-perturb.ts";
 import { recordGolden } from "../../cli/registry/golden.ts";
 import { publishModel, type ModelDraft, type PublishResult } from "../../shared/registry/publish.ts";
@@ -79,4 +82,21 @@ export async function syncEdges(
     }),
   );
   return Object.fromEntries(rounds);
+}
+
+/**
+ * The bindings of an edge PoP that syncs from `controlUrl` and trusts the test registry's first
+ * root; no grace period, so a cutover's old version is released at the next round.
+ */
+export async function syncedEdgeVars(
+  controlUrl: string,
+  edgeToken: string,
+  registryDir: string,
+): Promise<Record<string, string>> {
+  return {
+    CONTROL_URL: controlUrl,
+    CONTROL_TOKEN: edgeToken,
+    TRUSTED_ROOT: await readFile(join(registryDir, "metadata", "1.root.json"), "utf8"),
+    SYNC_GRACE_MS: "0",
+  };
 }
