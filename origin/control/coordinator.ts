@@ -70,9 +70,7 @@ export class Coordinator {
   }
 
   async rollout(req: RolloutRequest): Promise<ModelRollout> {
-    if (!(await this.o.versionExists(req.model, req.version))) {
-      throw new ApiError(404, "version_not_published", `${req.model}@${req.version} is not in the signed registry.`);
-    }
+    await this.requirePublished(req.model, req.version);
     return this.change((s) => {
       assertNoExperiment(s, req.model);
       const current = s.rollouts[req.model];
@@ -112,21 +110,8 @@ export class Coordinator {
   async startExperiment(req: ExperimentStart): Promise<ExperimentStatus> {
     const now = this.now();
     const experiment = ExperimentSchema.parse({ ...req, id: req.id ?? experimentId(req.model, now) });
-    for (const [param, version] of [
-      ["control", experiment.control],
-      ["candidate", experiment.candidate],
-    ] as const) {
-      if (!(await this.o.versionExists(experiment.model, version))) {
-        throw new ApiError(
-          404,
-          "version_not_published",
-          `${experiment.model}@${version} is not in the signed registry.`,
-          {
-            param,
-          },
-        );
-      }
-    }
+    await this.requirePublished(experiment.model, experiment.control, "control");
+    await this.requirePublished(experiment.model, experiment.candidate, "candidate");
     await this.change((s) => startIn(s, experiment, now));
     return this.experiment(experiment.id);
   }
@@ -209,6 +194,18 @@ export class Coordinator {
     };
   }
 
+  /** 404 `version_not_published` unless the signed registry has this version (`param`: the field that named it). */
+  private async requirePublished(model: string, version: string, param?: string): Promise<void> {
+    if (!(await this.o.versionExists(model, version))) {
+      throw new ApiError(
+        404,
+        "version_not_published",
+        `${model}@${version} is not in the signed registry.`,
+        param === undefined ? {} : { param },
+      );
+    }
+  }
+
   private armSources() {
     const drift = this.o.drift;
     return drift ? { drift: (model: string, version: string) => drift.score(model, version) } : {};
@@ -251,11 +248,10 @@ export class Coordinator {
     if (running) {
       // Rolling back under an experiment ends it on its control (the version that was stable).
       markStopped(s, running.id, "control", this.now());
-      return next(s, model, current.stable === undefined ? {} : { stable: current.stable }, reason, note);
     }
-    if (current?.canary) {
-      // Leaving the canary: its PoPs go back to the stable version's artifacts.
-      return next(s, model, current.stable === undefined ? {} : { stable: current.stable }, reason, note);
+    if (running || current?.canary) {
+      // Leaving the canary or the experiment: its PoPs go back to the stable version's artifacts.
+      return next(s, model, current?.stable === undefined ? {} : { stable: current.stable }, reason, note);
     }
     const previous = s.history[model]?.pop();
     if (previous === undefined) {
