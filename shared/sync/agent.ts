@@ -181,22 +181,10 @@ export class SyncAgent {
       return "unchanged";
     }
     const base = { model, generation: rollout.generation, desired, ...(served ? { served: served.version } : {}) };
-    state.models[model] = { ...base, state: "warming" };
-    let manifest: ModelManifest;
-    try {
-      await refresh();
-      manifest = await this.o.source.manifest(model, desired);
-      await this.o.source.ensureFiles(manifest);
-      await this.o.warmer.warm(manifest);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      state.models[model] = { ...base, state: "failed", error: message.slice(0, 500) };
-      this.o.log.log("error", "sync.prewarm_failed", { model, version: desired, error: message });
+    const manifest = await this.prewarm(desired, base, state, refresh);
+    if (!manifest) {
       return "failed";
     }
-    state.models[model] = { ...base, state: "ready" };
-    // The control plane hears `ready` before any request reaches the new version.
-    await this.o.control.report(this.report(state));
     await this.o.catalog.set(manifest);
     this.o.health.reset(model, desired);
     state.generations[model] = rollout.generation;
@@ -244,21 +232,10 @@ export class SyncAgent {
       state.models[model] = { ...report, candidate: wanted.candidate };
       return "unchanged";
     }
-    state.models[model] = { ...report, state: "warming" };
-    let candidate: ModelManifest;
-    try {
-      await refresh();
-      candidate = await this.o.source.manifest(model, wanted.candidate);
-      await this.o.source.ensureFiles(candidate);
-      await this.o.warmer.warm(candidate);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      state.models[model] = { ...report, state: "failed", error: message.slice(0, 500) };
-      this.o.log.log("error", "sync.prewarm_failed", { model, version: wanted.candidate, error: message });
+    const candidate = await this.prewarm(wanted.candidate, report, state, refresh);
+    if (!candidate) {
       return "failed";
     }
-    state.models[model] = { ...report, state: "ready" };
-    await this.o.control.report(this.report(state));
     if (running?.experiment.id !== wanted.id) {
       // Each arm's health counts from the experiment's start here.
       this.o.health.reset(model, wanted.control);
@@ -268,6 +245,36 @@ export class SyncAgent {
     state.models[model] = { ...report, candidate: wanted.candidate, state: "serving" };
     this.o.log.log("info", "sync.experiment_started", { model, id: wanted.id, candidate: wanted.candidate });
     return "switched";
+  }
+
+  /**
+   * Pre-warms one version of `entry.model` — verified manifest, missing chunks only, session built,
+   * golden input checked — reporting `warming`, then `ready` to the control plane before any
+   * request can reach it; on failure the model's report says `failed` and why (undefined).
+   */
+  private async prewarm(
+    version: string,
+    entry: Omit<ModelReport, "health" | "state" | "error">,
+    state: AgentState,
+    refresh: () => Promise<void>,
+  ): Promise<ModelManifest | undefined> {
+    const model = entry.model;
+    state.models[model] = { ...entry, state: "warming" };
+    let manifest: ModelManifest;
+    try {
+      await refresh();
+      manifest = await this.o.source.manifest(model, version);
+      await this.o.source.ensureFiles(manifest);
+      await this.o.warmer.warm(manifest);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      state.models[model] = { ...entry, state: "failed", error: message.slice(0, 500) };
+      this.o.log.log("error", "sync.prewarm_failed", { model, version, error: message });
+      return undefined;
+    }
+    state.models[model] = { ...entry, state: "ready" };
+    await this.o.control.report(this.report(state));
+    return manifest;
   }
 
   private async releaseAfterGrace(state: AgentState): Promise<void> {
