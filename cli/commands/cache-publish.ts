@@ -7,12 +7,11 @@
  * flags are `edgefleet publish`'s, and so is the code that signs.
  */
 import { defineCommand } from "citty";
-import semverValid from "semver/functions/valid";
 import { scorerDraft } from "../../shared/cache/scorer/published-scorer.ts";
 import { readScorerInput } from "../cache/scorer-input.ts";
 import { tokenArg } from "../control/control-args.ts";
-import { jsonArg, UserError } from "../output.ts";
-import { keysArg, registryArg, timestampArg } from "../registry/common-args.ts";
+import { jsonArg } from "../output.ts";
+import { keysArg, registryArg, requireSemver, timestampArg } from "../registry/common-args.ts";
 import { openForPublish, publishDraft } from "../registry/publish-draft.ts";
 
 export const cachePublishCommand = defineCommand({
@@ -32,9 +31,7 @@ export const cachePublishCommand = defineCommand({
     json: jsonArg,
   },
   async run({ args }) {
-    if (semverValid(args.version) !== args.version) {
-      throw new UserError(`--version ${JSON.stringify(args.version)} is not a semantic version such as 1.0.0`);
-    }
+    requireSemver("--version", args.version);
     const input = await readScorerInput({
       scorer: args.scorer,
       fromControl: args["from-control"],

@@ -6,10 +6,9 @@
  * content it is refused.
  */
 import { defineCommand } from "citty";
-import semverValid from "semver/functions/valid";
 import { ModelIdSchema, type Task, TaskSchema } from "../../shared/manifest/model-manifest.ts";
 import { jsonArg, UserError } from "../output.ts";
-import { keysArg, registryArg, timestampArg } from "../registry/common-args.ts";
+import { keysArg, registryArg, requireSemver, timestampArg } from "../registry/common-args.ts";
 import { readModelInput } from "../registry/model-input.ts";
 import { openForPublish, publishDraft } from "../registry/publish-draft.ts";
 import { asUserErrors } from "../registry/user-errors.ts";
@@ -80,11 +79,9 @@ export const publishCommand = defineCommand({
       throw new UserError("name the model: edgefleet publish <file.onnx|dir> --model <id> --version <semver>");
     }
     const path = args.path;
-    if (semverValid(args.version) !== args.version) {
-      throw new UserError(`--version ${JSON.stringify(args.version)} is not a semantic version such as 1.2.0`);
-    }
-    if (args.parent !== undefined && semverValid(args.parent) !== args.parent) {
-      throw new UserError(`--parent ${JSON.stringify(args.parent)} is not a semantic version`);
+    requireSemver("--version", args.version);
+    if (args.parent !== undefined) {
+      requireSemver("--parent", args.parent);
     }
     if (!ModelIdSchema.safeParse(args.model).success) {
       throw new UserError(`--model ${JSON.stringify(args.model)}: ids are 1-64 characters of a-z, 0-9, '.', '_', '-'`);

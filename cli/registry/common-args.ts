@@ -1,7 +1,9 @@
 /**
  * @module
- * Arguments the registry commands share.
+ * Arguments the registry commands share, and the checks of their values.
  */
+import semverValid from "semver/functions/valid";
+import { UserError } from "../output.ts";
 
 export const registryArg = {
   type: "string",
@@ -29,4 +31,11 @@ export function parseDuration(text: string): number | null {
   }
   const unit = { d: 86_400, h: 3_600, m: 60, s: 1 }[m[2] as "d" | "h" | "m" | "s"];
   return Number(m[1]) * unit;
+}
+
+/** Refuses a flag's value that is not a plain semantic version (`1.2.0`, not `1.2` or `v1.2.0`). */
+export function requireSemver(flag: string, value: string): void {
+  if (semverValid(value) !== value) {
+    throw new UserError(`${flag} ${JSON.stringify(value)} is not a semantic version such as 1.2.0`);
+  }
 }
