@@ -8,11 +8,9 @@ import { html } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import type { ArmStats, ExperimentStatus } from "../../../shared/sync/experiment-protocol.ts";
 import { intervalChart } from "./charts.ts";
-import { layout } from "./page.ts";
+import { layout, pct } from "./page.ts";
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
-
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 function armRow(name: string, a: ArmStats): Html {
   return html`<tr data-arm="${name}">

@@ -79,7 +79,8 @@ const LIVE_SCRIPT = `(() => {
   }, 2000);
 })();`;
 
-const pct = (x: number | null) => (x === null ? "—" : `${(x * 100).toFixed(1)}%`);
+/** A share as a percentage with one decimal; "—" when there is none yet. */
+export const pct = (x: number | null) => (x === null ? "—" : `${(x * 100).toFixed(1)}%`);
 const ms = (x: number | null) => (x === null ? "—" : `≤${x} ms`);
 
 export function fleetPanel(view: FleetView, rates: readonly Series[]): Html {
