@@ -84,14 +84,13 @@ export async function withCache(
       result = await timing.time("cache-exact", () => cache.store.lookup(partition, { exactKey: exact }));
     }
     if (result.kind === "miss" && embedder && query !== undefined) {
-      const embedded = await timing.time("embed", () => embedder.embed(query));
-      vector = embedded;
+      vector = await timing.time("embed", () => embedder.embed(query));
       // The tenant may have chosen similarity alone; the node's setting applies otherwise.
       const chosen = (await c.get("deps").tenants?.get(c.get("principal").tenant))?.cache_verifier;
       const verifier = chosen ?? cache.settings.verifier;
       const judge = lookupScorer(c, scorer, policy.threshold, verifier);
       const threshold = searchThreshold(c, policy.threshold, scorer);
-      const semantic = { query, vector: embedded, threshold, verifier, ...(judge ? { scorer: judge } : {}) };
+      const semantic = { query, vector, threshold, verifier, ...(judge ? { scorer: judge } : {}) };
       result = await timing.time("cache-semantic", () => cache.store.lookup(partition, { exactKey: exact, semantic }));
       await recordSemanticHit(c, result, query, scorer);
     }

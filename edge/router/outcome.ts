@@ -21,8 +21,8 @@ export type AttemptOutcome =
       kind: "answer";
       /** The origin's status and headers; its body may already have been read into `body`. */
       response: Response;
-      /** The answer's body: the bytes read whole, the guarded stream, or absent for the response's own. */
-      body?: ArrayBuffer | ReadableStream<Uint8Array>;
+      /** The answer's body: the response's own until the router reads it whole or guards its stream. */
+      body: ArrayBuffer | ReadableStream<Uint8Array> | null;
       ms: number;
     }
   | { kind: "retryable"; failure: Failure; status?: number; retryAfterMs?: number; countsAgainstOrigin: boolean };
@@ -52,7 +52,7 @@ export function classifyResponse(response: Response, ms: number): AttemptOutcome
       countsAgainstOrigin: true,
     };
   }
-  return { kind: "answer", response, ms };
+  return { kind: "answer", response, body: response.body, ms };
 }
 
 export function parseRetryAfter(value: string | null): number | undefined {

@@ -162,7 +162,7 @@ export class OriginRouter {
       if (outcome.kind === "answer") {
         return {
           response: outcome.response,
-          body: outcome.body ?? outcome.response.body,
+          body: outcome.body,
           servedBy: state.servedBy,
           origin: state.entry.id,
           attempts,
