@@ -8,7 +8,7 @@ import { startEdge } from "../cli/local/edge-miniflare.ts";
 import type { CacheFill, CacheLookup } from "../shared/cache/cache-store.ts";
 import { MemoryCacheStore } from "../shared/cache/memory-cache-store.ts";
 import { median, quantile } from "./lib/stats.ts";
-import { nearVector, seededRandom, unitVector } from "./lib/synthetic-vectors.ts";
+import { nearVector, seededRandom, unitVector } from "../test/support/synthetic-vectors.ts";
 
 const DIMENSIONS = 512;
 /** A typical short chat answer. */

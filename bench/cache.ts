@@ -8,12 +8,12 @@
 import { DEFAULT_CACHE_SETTINGS } from "../edge/cache/cache-settings.ts";
 import { RuleVerifier } from "../shared/cache/verifier/rule-verifier.ts";
 import { measureLookups } from "./cache-lookup.ts";
-import { hasCacheDevData, loadCacheDevPairs } from "./lib/cache-dev-pairs.ts";
+import { hasCacheDevData, loadCacheDevPairs } from "../test/support/cache-dev-pairs.ts";
 import { exactBaseline, lexicalBaseline } from "./lib/lexical-baseline.ts";
 import { type BenchResult, progress } from "./lib/report.ts";
 import { crossValidateScorer, scorerLatency, scorerOverhead } from "./lib/scorer-eval.ts";
 import { round } from "./lib/stats.ts";
-import { evaluateAt, scoreDevPairs, verifierLatency, verifierMetrics } from "./lib/verifier-eval.ts";
+import { evaluateAt, scoreDevPairs, verifierLatency, verifierMetrics } from "../test/support/verifier-eval.ts";
 
 const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
 

@@ -11,7 +11,7 @@ import { defaultModelSources } from "../cli/models/default-models.ts";
 import { chunkFile } from "../shared/chunking/chunk-bytes.ts";
 import { chunkLengths, DEFAULT_CHUNKING } from "../shared/chunking/fastcdc.ts";
 import type { WeightLayout } from "../shared/onnx/onnx-layout.ts";
-import { float32Weights, perturbTensor } from "./lib/onnx-perturb.ts";
+import { float32Weights, perturbTensor } from "../test/support/onnx-perturb.ts";
 import { type BenchResult, progress } from "./lib/report.ts";
 import { median, round } from "./lib/stats.ts";
 

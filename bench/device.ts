@@ -20,8 +20,8 @@ import { publishModel } from "../shared/registry/publish.ts";
 import type { Fetch } from "../shared/tuf/download.ts";
 import { allSigners, makeKeys, makeRegistry, serveRegistry } from "../test/support/registry-fixture.ts";
 import { tempDir } from "../test/support/temp-dir.ts";
-import { defaultModelDraft } from "./lib/default-model-draft.ts";
-import { float32Weights, perturbTensor } from "./lib/onnx-perturb.ts";
+import { defaultModelDraft } from "../test/support/default-model-draft.ts";
+import { float32Weights, perturbTensor } from "../test/support/onnx-perturb.ts";
 import { type BenchResult, progress } from "./lib/report.ts";
 import { round } from "./lib/stats.ts";
 

@@ -14,7 +14,7 @@ import { ModelEngine } from "../shared/engine/model-engine.ts";
 import { predict } from "../shared/engine/predict.ts";
 import type { OrtRuntime } from "../shared/engine/ort-runtime.ts";
 import { MemoryBlobStore } from "../shared/storage/memory-blob-store.ts";
-import { ortNodeRuntime } from "../origin/runtime/ort-node.ts";
+import { ortNodeRuntime } from "../adapters/node/ort-node.ts";
 import { readWavPcm16 } from "../test/support/wav.ts";
 import { defaultModels } from "../test/support/native-reference.ts";
 import { childPeakRssMb } from "./lib/process-memory.ts";

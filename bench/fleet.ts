@@ -13,8 +13,8 @@ import { defaultModelSources } from "../cli/models/default-models.ts";
 import { describeOnnx } from "../cli/models/describe-onnx.ts";
 import type { ModelDraft } from "../shared/registry/publish.ts";
 import { mlpOnnx } from "../test/support/onnx-mlp.ts";
-import { type SimControl, simControl, simPop, type SimPop } from "./lib/fleet-sim.ts";
-import { float32Weights, perturbTensor } from "./lib/onnx-perturb.ts";
+import { type SimControl, simControl, simPop, type SimPop } from "../test/support/fleet-sim.ts";
+import { float32Weights, perturbTensor } from "../test/support/onnx-perturb.ts";
 import { type BenchResult, progress } from "./lib/report.ts";
 import { round } from "./lib/stats.ts";
 

@@ -11,7 +11,7 @@
  */
 import { ModelManifestSchema } from "../shared/manifest/model-manifest.ts";
 import { SketchRecorder } from "../shared/monitoring/recorder.ts";
-import { embedRequests, genreProfile, stsbByGenre, streamWindows, unkIdOf } from "./lib/genre-drift.ts";
+import { embedRequests, genreProfile, stsbByGenre, streamWindows, unkIdOf } from "../test/support/genre-drift.ts";
 import type { BenchResult } from "./lib/report.ts";
 import { progress } from "./lib/report.ts";
 import { median, round } from "./lib/stats.ts";

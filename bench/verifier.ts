@@ -6,7 +6,7 @@
  * bench reports (DESIGN.md); the rest are this bench's detail.
  */
 import { RuleVerifier } from "../shared/cache/verifier/rule-verifier.ts";
-import { loadCacheDevPairs } from "./lib/cache-dev-pairs.ts";
+import { loadCacheDevPairs } from "../test/support/cache-dev-pairs.ts";
 import { progress, type BenchResult } from "./lib/report.ts";
 import { round } from "./lib/stats.ts";
 import {
@@ -17,7 +17,7 @@ import {
   verifierLatency,
   verifierMetrics,
   type VerifierEvaluation,
-} from "./lib/verifier-eval.ts";
+} from "../test/support/verifier-eval.ts";
 
 const CURVE = [0.8, 0.85, 0.9, 0.93, 0.95, 0.97];
 

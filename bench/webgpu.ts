@@ -17,7 +17,7 @@ import type { RawTensor } from "../device/browser/raw-run.ts";
 import type { ModelDraft } from "../shared/registry/publish.ts";
 import { startBrowserDevice } from "../test/support/browser-device-fixture.ts";
 import { chromiumMissing } from "../test/support/chromium.ts";
-import { defaultModelDraft } from "./lib/default-model-draft.ts";
+import { defaultModelDraft } from "../test/support/default-model-draft.ts";
 import { type BenchResult, progress } from "./lib/report.ts";
 import { median, round } from "./lib/stats.ts";
 

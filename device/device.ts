@@ -14,7 +14,7 @@
  * `sync` and `rollback` hold the directory's lock; `run` only reads (pointers are replaced
  * atomically, installed versions never change), so it works while a sync is in progress.
  */
-import { type ModelPointer, rolledBackPointer, writePointer } from "../shared/device/device-state.ts";
+import { type ModelPointer, rolledBackPointer, writePointer } from "../shared/device-update/device-state.ts";
 import {
   type DeviceRunResult,
   type DeviceStatus,
@@ -26,10 +26,10 @@ import {
   type SessionContext,
   statusSession,
   syncSession,
-} from "../shared/device/device-session.ts";
-import type { VersionRunner } from "../shared/device/version-runner.ts";
+} from "../shared/device-update/device-session.ts";
+import type { VersionRunner } from "../shared/device-update/version-runner.ts";
 import type { Fetch } from "../shared/tuf/download.ts";
-import { withDirLock } from "./fs/dir-lock.ts";
+import { withDirLock } from "../adapters/node/dir-lock.ts";
 import { FsDeviceStore } from "./fs/fs-device-store.ts";
 import type { FsStepHook } from "./fs/fs-steps.ts";
 import { verifyInstalled } from "./fs/version-store.ts";
@@ -124,7 +124,7 @@ export class Device {
   async run(model: string, input: unknown, parameters?: unknown): Promise<DeviceRunResult> {
     const pointer = await this.pointer(model);
     this.runner ??= Promise.all([
-      import("../shared/device/version-runner.ts"),
+      import("../shared/device-update/version-runner.ts"),
       import("./run/model-runner.ts"),
       import("./run/ort-node.ts"),
     ]).then(

@@ -16,8 +16,8 @@ import type { OriginConfig } from "./config.ts";
 import type { OriginDeps } from "./deps.ts";
 import { LoadTracker } from "./load/load-tracker.ts";
 import { OriginMetrics } from "./metrics/origin-metrics.ts";
-import { ortNodeRuntime } from "./runtime/ort-node.ts";
-import { FsBlobStore } from "./storage/fs-blob-store.ts";
+import { ortNodeRuntime } from "../adapters/node/ort-node.ts";
+import { FsBlobStore } from "../adapters/node/fs-blob-store.ts";
 import { isReady } from "./deps.ts";
 
 export async function buildOriginDeps(

@@ -5,7 +5,7 @@
  * semantic cache's).
  */
 import { jaccardOf } from "../../shared/cache/scorer/scorer-features.ts";
-import type { LabelledPair } from "./cache-dev-pairs.ts";
+import type { LabelledPair } from "../../test/support/cache-dev-pairs.ts";
 
 const normalise = (t: string) => t.toLowerCase().replace(/\s+/g, " ").trim();
 const tokens = (t: string) => new Set(normalise(t).match(/[\p{L}\p{N}]+/gu) ?? []);

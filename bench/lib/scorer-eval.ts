@@ -14,7 +14,7 @@ import type { Example } from "../../shared/cache/scorer/train-logistic.ts";
 import { tuneScorer } from "../../shared/cache/scorer/tune.ts";
 import { RuleVerifier } from "../../shared/cache/verifier/rule-verifier.ts";
 import { quantile } from "./stats.ts";
-import type { PairScore } from "./verifier-eval.ts";
+import type { PairScore } from "../../test/support/verifier-eval.ts";
 
 export function examplesOf(scores: readonly PairScore[]): Example[] {
   const verifier = new RuleVerifier({ memo: 0 });

@@ -10,7 +10,7 @@ import { defineCommand } from "citty";
 import cliProgress from "cli-progress";
 import { readFile, writeFile } from "node:fs/promises";
 import { z } from "zod";
-import { useLiteEmbedder, dot } from "../../bench/lib/use-lite-embedder.ts";
+import { useLiteEmbedder, dot } from "../models/use-lite-embedder.ts";
 import { scorerFeatures } from "../../shared/cache/scorer/scorer-features.ts";
 import { TuneError, tuneScorer } from "../../shared/cache/scorer/tune.ts";
 import { RuleVerifier } from "../../shared/cache/verifier/rule-verifier.ts";

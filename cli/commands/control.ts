@@ -46,7 +46,7 @@ const serve = defineCommand({
       throw new UserError("set an operator token: --token or EDGEFLEET_TOKEN");
     }
     const edgeToken = args["edge-token"] ?? process.env.EDGEFLEET_EDGE_TOKEN;
-    const { startControlPlane } = await import("../../origin/control/node-server.ts");
+    const { startControlPlane } = await import("../../control/node-server.ts");
     const deviceApp = args["device-app"];
     if (deviceApp && !existsSync(join(deviceApp, "build.json"))) {
       const { buildDeviceApp } = await import("../browser/build-device-app.ts");

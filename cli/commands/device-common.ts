@@ -4,7 +4,7 @@
  * turning the device client's refusals into one clear line (exit 2 for what the user fixes,
  * exit 1 for a refused or failed update).
  */
-import { DeviceError } from "../../shared/device/device-error.ts";
+import { DeviceError } from "../../shared/device-update/device-error.ts";
 import { openDevice, type Device } from "../../device/device.ts";
 import { UserError } from "../output.ts";
 

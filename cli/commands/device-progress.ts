@@ -4,7 +4,7 @@
  * with --json and when stderr is not a terminal, so stdout stays the command's result.
  */
 import cliProgress from "cli-progress";
-import type { SyncProgress } from "../../shared/device/updater.ts";
+import type { SyncProgress } from "../../shared/device-update/updater.ts";
 
 export interface SyncBar {
   update(p: SyncProgress): void;

@@ -8,7 +8,7 @@
 import { defineCommand } from "citty";
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { DeviceError } from "../../shared/device/device-error.ts";
+import { DeviceError } from "../../shared/device-update/device-error.ts";
 import { TufError } from "../../shared/tuf/errors.ts";
 import type { DeviceSyncResult } from "../../device/device.ts";
 import { jsonArg, printResult, UserError } from "../output.ts";

@@ -5,7 +5,7 @@
  */
 import { defineCommand } from "citty";
 import { randomBytes } from "node:crypto";
-import { startNodePop } from "../local/node-pop.ts";
+import { startNodePop } from "../../edge/node/node-pop.ts";
 import { assertPortFree } from "../local/port-check.ts";
 import { seedEdge } from "../local/seed-edge.ts";
 import { buildManifest } from "../models/build-manifest.ts";

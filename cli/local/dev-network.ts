@@ -15,7 +15,7 @@ import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { OriginConfigSchema } from "../../origin/config.ts";
-import { type RunningControlPlane, startControlPlane } from "../../origin/control/node-server.ts";
+import { type RunningControlPlane, startControlPlane } from "../../control/node-server.ts";
 import { type RunningOrigin, startOrigin } from "../../origin/server.ts";
 import { ControlClient } from "../../shared/sync/control-client.ts";
 import type { z } from "zod";

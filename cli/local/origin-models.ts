@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { FsBlobStore } from "../../origin/storage/fs-blob-store.ts";
+import { FsBlobStore } from "../../adapters/node/fs-blob-store.ts";
 import type { BuiltModel } from "../models/build-manifest.ts";
 
 export async function installOriginModels(dataDir: string, models: readonly BuiltModel[]): Promise<string[]> {

@@ -10,7 +10,7 @@ import { type ModelManifest, ModelManifestSchema } from "../../shared/manifest/m
 import { sha256Hex } from "../../shared/crypto/sha256.ts";
 import type { ModelDraft } from "../../shared/registry/publish.ts";
 import { MemoryBlobStore } from "../../shared/storage/memory-blob-store.ts";
-import { ortNodeRuntime } from "../../origin/runtime/ort-node.ts";
+import { ortNodeRuntime } from "../../adapters/node/ort-node.ts";
 
 export interface Golden {
   input: unknown;

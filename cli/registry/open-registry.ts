@@ -6,8 +6,8 @@
  */
 import { mkdir, open, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { FsBlobStore } from "../../origin/storage/fs-blob-store.ts";
-import { FsNamedStore } from "../../origin/storage/fs-named-store.ts";
+import { FsBlobStore } from "../../adapters/node/fs-blob-store.ts";
+import { FsNamedStore } from "../../adapters/node/fs-named-store.ts";
 import { TufRepository } from "../../shared/registry/repository.ts";
 import { UserError } from "../output.ts";
 

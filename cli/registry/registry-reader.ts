@@ -8,8 +8,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { registryApp } from "../../origin/registry/app.ts";
-import { FsNamedStore } from "../../origin/storage/fs-named-store.ts";
+import { registryApp } from "../../control/registry/app.ts";
+import { FsNamedStore } from "../../adapters/node/fs-named-store.ts";
 import { ModelClient } from "../../shared/registry/model-client.ts";
 import { MemoryBlobStore } from "../../shared/storage/memory-blob-store.ts";
 import { TufClient } from "../../shared/tuf/client.ts";

@@ -25,9 +25,9 @@ import {
   type SessionContext,
   statusSession,
   syncSession,
-} from "../../shared/device/device-session.ts";
-import { type ModelPointer, rolledBackPointer, writePointer } from "../../shared/device/device-state.ts";
-import { VersionRunner } from "../../shared/device/version-runner.ts";
+} from "../../shared/device-update/device-session.ts";
+import { type ModelPointer, rolledBackPointer, writePointer } from "../../shared/device-update/device-state.ts";
+import { VersionRunner } from "../../shared/device-update/version-runner.ts";
 import type { LoadedModelInfo } from "../../shared/engine/loaded-model.ts";
 import type { WebProviders } from "../../shared/engine/web-providers.ts";
 import type { Logger } from "../../shared/log.ts";
@@ -35,7 +35,7 @@ import type { ExecutionProvider } from "../../shared/manifest/model-manifest.ts"
 import type { Fetch } from "../../shared/tuf/download.ts";
 import { DeviceMetrics } from "./device-metrics.ts";
 import { OpfsDeviceStore } from "./opfs-device-store.ts";
-import { browserRuntime, type BrowserRuntime } from "./ort-browser.ts";
+import { browserRuntime, type BrowserRuntime } from "../../adapters/browser/ort-browser.ts";
 
 export interface BrowserDeviceOptions {
   /** URL of the onnxruntime-web wasm files (same origin, so the service worker can keep them offline). */

@@ -10,7 +10,7 @@
  * (damaged storage, a session that fails on every provider) goes to the edge instead.
  */
 import { z } from "zod";
-import { DeviceError } from "../../shared/device/device-error.ts";
+import { DeviceError } from "../../shared/device-update/device-error.ts";
 import { ApiError, type ErrorStatus } from "../../shared/errors.ts";
 import { EmbeddingsRequestSchema, type EmbeddingsResponse } from "../../shared/protocol/embeddings.ts";
 import { SERVED_BY_HEADER } from "../../shared/protocol/headers.ts";

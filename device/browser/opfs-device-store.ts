@@ -17,14 +17,27 @@
  * middle of a download loses at most the chunk in flight.
  */
 import { sha256Hex } from "../../shared/crypto/sha256.ts";
-import { newestWithFile, placedChunks } from "../../shared/device/chunk-plan.ts";
-import { DeviceError } from "../../shared/device/device-error.ts";
-import type { DeviceStore, InstalledFile, LocalChunks, VersionToStore } from "../../shared/device/device-store.ts";
-import type { InstalledVersions } from "../../shared/device/version-runner.ts";
+import { newestWithFile, placedChunks } from "../../shared/device-update/chunk-plan.ts";
+import { DeviceError } from "../../shared/device-update/device-error.ts";
+import type {
+  DeviceStore,
+  InstalledFile,
+  LocalChunks,
+  VersionToStore,
+} from "../../shared/device-update/device-store.ts";
+import type { InstalledVersions } from "../../shared/device-update/version-runner.ts";
 import { type ChunkRef, type ModelManifest, ModelManifestSchema } from "../../shared/manifest/model-manifest.ts";
 import { TufError } from "../../shared/tuf/errors.ts";
-import { listNames, readBytes, readFileOrNull, removeEntry, removeTemps, replaceFile, subdir } from "./opfs-files.ts";
-import { OpfsNamedStore } from "./opfs-named-store.ts";
+import {
+  listNames,
+  readBytes,
+  readFileOrNull,
+  removeEntry,
+  removeTemps,
+  replaceFile,
+  subdir,
+} from "../../adapters/browser/opfs-files.ts";
+import { OpfsNamedStore } from "../../adapters/browser/opfs-named-store.ts";
 
 const MANIFEST = "manifest.json";
 

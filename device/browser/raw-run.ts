@@ -5,11 +5,11 @@
  * very same feeds and read back the raw outputs (before any task post-processing). The bytes
  * come from the device's verified installed version, never from the network.
  */
-import { readPointer } from "../../shared/device/device-state.ts";
+import { readPointer } from "../../shared/device-update/device-state.ts";
 import { modelFile, type ExecutionProvider } from "../../shared/manifest/model-manifest.ts";
 import { sha256Hex } from "../../shared/crypto/sha256.ts";
 import type { BrowserDevice } from "./browser-device.ts";
-import { browserRuntime } from "./ort-browser.ts";
+import { browserRuntime } from "../../adapters/browser/ort-browser.ts";
 
 export interface RawTensor {
   type: "float32" | "int64" | "int32";

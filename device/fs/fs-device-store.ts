@@ -7,7 +7,7 @@
  */
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import type { DeviceStore, VersionToStore } from "../../shared/device/device-store.ts";
+import type { DeviceStore, VersionToStore } from "../../shared/device-update/device-store.ts";
 import { FsLocalChunks } from "./fs-local-chunks.ts";
 import { type FsStepHook, FsSteps, TEMP_SUFFIX } from "./fs-steps.ts";
 import { DeviceLayout } from "./layout.ts";

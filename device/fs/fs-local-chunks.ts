@@ -9,8 +9,8 @@
 import { createHash } from "node:crypto";
 import { open, readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { newestWithFile, placedChunks, type PlacedChunk } from "../../shared/device/chunk-plan.ts";
-import type { InstalledFile, LocalChunks } from "../../shared/device/device-store.ts";
+import { newestWithFile, placedChunks, type PlacedChunk } from "../../shared/device-update/chunk-plan.ts";
+import type { InstalledFile, LocalChunks } from "../../shared/device-update/device-store.ts";
 import { type ChunkRef, type ModelManifest, ModelManifestSchema } from "../../shared/manifest/model-manifest.ts";
 import type { FsSteps } from "./fs-steps.ts";
 import type { DeviceLayout } from "./layout.ts";

@@ -6,7 +6,7 @@
  * KV's propagation delay (about 60 s in production): docs/security.md states the bound.
  */
 import { type ApiKeyRecord, ApiKeyRecordSchema } from "./api-key.ts";
-import { type KvLike, KvRecords } from "./kv-records.ts";
+import { type KvLike, KvRecords } from "../../adapters/workerd/kv-records.ts";
 
 export interface ApiKeyStore {
   get(id: string): Promise<ApiKeyRecord | undefined>;
@@ -31,7 +31,7 @@ export class MemoryKeyStore implements ApiKeyStore {
   }
 }
 
-export type { KvLike } from "./kv-records.ts";
+export type { KvLike } from "../../adapters/workerd/kv-records.ts";
 
 /** Key records in KV under `apikey:<id>`; a record that does not parse authenticates nobody. */
 export class KvKeyStore implements ApiKeyStore {

@@ -1,7 +1,7 @@
 /**
  * @module
  * The rate limiter the app calls: one bucket pair per API key. The Worker's implementation
- * is a Durable Object per key (edge/worker/rate-limit-do.ts; never one global object, which
+ * is a Durable Object per key (edge/worker/objects/rate-limiter-object.ts; never one global object, which
  * would serialise the whole fleet); the Node PoP and unit tests use the in-memory one here.
  */
 import { type BucketLimits, type BucketState, fullBucket, take } from "./token-bucket.ts";

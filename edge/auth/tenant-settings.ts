@@ -5,7 +5,7 @@
  * `tenant:<id>` (Worker) or memory (Node PoP), read through a short per-isolate cache.
  */
 import { z } from "zod";
-import { type KvLike, KvRecords } from "./kv-records.ts";
+import { type KvLike, KvRecords } from "../../adapters/workerd/kv-records.ts";
 
 export const TenantSettingsSchema = z
   .object({

@@ -5,19 +5,19 @@
 import type { Hono } from "hono";
 import { ModelEngine } from "../../shared/engine/model-engine.ts";
 import { jsonLogger, type LogLevel } from "../../shared/log.ts";
-import { DoModelCatalog } from "./do-model-catalog.ts";
+import { DoModelCatalog } from "./catalog-client.ts";
 import { R2BlobStore } from "./r2-blob-store.ts";
 import { createEdgeApp } from "../app.ts";
-import type { ModelCatalogDO } from "./catalog-do.ts";
+import type { ModelCatalogDO } from "./objects/catalog-object.ts";
 import { DEFAULT_LIMITS, DEFAULT_RATE_LIMITS, type EdgeDeps } from "../deps.ts";
 import { KvKeyStore } from "../auth/key-store.ts";
 import { KvTenantSettings } from "../auth/tenant-settings.ts";
-import { DoRateLimiter } from "./do-rate-limiter.ts";
-import type { RateLimiterDO } from "./rate-limit-do.ts";
+import { DoRateLimiter } from "./rate-limiter-client.ts";
+import type { RateLimiterDO } from "./objects/rate-limiter-object.ts";
 import type { EdgeEnv } from "../env.ts";
-import { ortWorkerdRuntime } from "./ort-workerd.ts";
-import { DoCacheStore } from "./do-cache-store.ts";
-import type { SemanticCacheDO } from "./semantic-cache-do.ts";
+import { ortWorkerdRuntime } from "../../adapters/workerd/ort-workerd.ts";
+import { DoCacheStore } from "./cache-store-client.ts";
+import type { SemanticCacheDO } from "./objects/semantic-cache-object.ts";
 import { DEFAULT_CACHE_SETTINGS } from "../cache/cache-settings.ts";
 import { HotAnswers } from "../cache/hot-answers.ts";
 import { LookupOrder } from "../cache/lookup-order.ts";
@@ -31,9 +31,9 @@ import { workerSync } from "./worker-sync.ts";
 import { CacheFeedbackSink, shipToControl } from "../cache/cache-feedback.ts";
 import { KvTenantScorers } from "./kv-tenant-scorers.ts";
 
-export { ModelCatalogDO } from "./catalog-do.ts";
-export { SemanticCacheDO } from "./semantic-cache-do.ts";
-export { RateLimiterDO } from "./rate-limit-do.ts";
+export { ModelCatalogDO } from "./objects/catalog-object.ts";
+export { SemanticCacheDO } from "./objects/semantic-cache-object.ts";
+export { RateLimiterDO } from "./objects/rate-limiter-object.ts";
 
 export interface Env extends OriginBindings {
   MODELS: R2Bucket;

@@ -24,7 +24,7 @@ import type { PopMetrics } from "../../shared/sync/pop-metrics.ts";
 import { RegistrySource } from "../../shared/sync/registry-source.ts";
 import { TufClient } from "../../shared/tuf/client.ts";
 import type { WritableModelCatalog } from "../deps.ts";
-import type { ModelCatalogDO } from "./catalog-do.ts";
+import type { ModelCatalogDO } from "./objects/catalog-object.ts";
 import type { TenantScorers } from "../cache/tenant-scorers.ts";
 import { ScorerAwareWarmer, ScorerInstallingCatalog } from "../cache/scorer-rollout.ts";
 

@@ -6,14 +6,14 @@
 // Inputs stay tiny: the software adapter is about 100x slower than WASM.
 import * as ortNode from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultModelDraft } from "../../bench/lib/default-model-draft.ts";
-import { float32Weights, perturbTensor } from "../../bench/lib/onnx-perturb.ts";
+import { defaultModelDraft } from "../support/default-model-draft.ts";
+import { float32Weights, perturbTensor } from "../support/onnx-perturb.ts";
 import type { EdgefleetPage } from "../../device/browser/app.ts";
 import { silentLogger } from "../../shared/log.ts";
 import { fileTarget } from "../../shared/registry/layout.ts";
 import type { ModelDraft } from "../../shared/registry/publish.ts";
 import { type BrowserDeviceFixture, startBrowserDevice } from "../support/browser-device-fixture.ts";
-import { type RunningNodePop, startNodePop } from "../../cli/local/node-pop.ts";
+import { type RunningNodePop, startNodePop } from "../../edge/node/node-pop.ts";
 import { seedEdge } from "../../cli/local/seed-edge.ts";
 import { chromiumMissing } from "../support/chromium.ts";
 import { answerOf, TINY_INPUT } from "../support/device-fixture.ts";

@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningControlPlane, startControlPlane } from "../../origin/control/node-server.ts";
+import { type RunningControlPlane, startControlPlane } from "../../control/node-server.ts";
 import { scorerBytes } from "../../shared/cache/scorer/published-scorer.ts";
 import type { ModelManifest } from "../../shared/manifest/model-manifest.ts";
 import { type CliResult, cliJson, runCli } from "../support/run-cli.ts";

@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningControlPlane, startControlPlane } from "../../origin/control/node-server.ts";
+import { type RunningControlPlane, startControlPlane } from "../../control/node-server.ts";
 import { pairHash } from "../../shared/cache/scorer/pair-hash.ts";
 import { operatorPairs } from "../support/scorer-pairs.ts";
 

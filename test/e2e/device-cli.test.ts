@@ -6,8 +6,8 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultModelDraft } from "../../bench/lib/default-model-draft.ts";
-import { float32Weights, perturbTensor } from "../../bench/lib/onnx-perturb.ts";
+import { defaultModelDraft } from "../support/default-model-draft.ts";
+import { float32Weights, perturbTensor } from "../support/onnx-perturb.ts";
 import { publishModel } from "../../shared/registry/publish.ts";
 import {
   allSigners,

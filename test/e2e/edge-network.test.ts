@@ -5,7 +5,7 @@ import { readFile } from "node:fs/promises";
 import OpenAI, { NotFoundError } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEdge, startEdge } from "../../cli/local/edge-miniflare.ts";
-import { type RunningNodePop, startNodePop } from "../../cli/local/node-pop.ts";
+import { type RunningNodePop, startNodePop } from "../../edge/node/node-pop.ts";
 import { seedEdge } from "../../cli/local/seed-edge.ts";
 import { silentLogger } from "../../shared/log.ts";
 import { defaultModels } from "../support/native-reference.ts";

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildEdgeBundle } from "../../cli/local/edge-bundle.ts";
 import { type RunningEdge, startEdge } from "../../cli/local/edge-miniflare.ts";
-import { type RunningControlPlane, startControlPlane } from "../../origin/control/node-server.ts";
+import { type RunningControlPlane, startControlPlane } from "../../control/node-server.ts";
 import { inCanary } from "../../shared/sync/cohort.ts";
 import { ControlClient } from "../../shared/sync/control-client.ts";
 import type { PopReport } from "../../shared/sync/protocol.ts";

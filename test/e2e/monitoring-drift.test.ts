@@ -8,10 +8,10 @@
 import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasCacheDevData } from "../../bench/lib/cache-dev-pairs.ts";
-import type { GenreRequest } from "../../bench/lib/genre-drift.ts";
-import { embedRequests, genreProfile, observationOf, stsbByGenre, unkIdOf } from "../../bench/lib/genre-drift.ts";
-import { type RunningControlPlane, startControlPlane } from "../../origin/control/node-server.ts";
+import { hasCacheDevData } from "../support/cache-dev-pairs.ts";
+import type { GenreRequest } from "../support/genre-drift.ts";
+import { embedRequests, genreProfile, observationOf, stsbByGenre, unkIdOf } from "../support/genre-drift.ts";
+import { type RunningControlPlane, startControlPlane } from "../../control/node-server.ts";
 import type { ReferenceProfile } from "../../shared/monitoring/profile.ts";
 import { LiveSketch } from "../../shared/monitoring/sketch.ts";
 import { signWebhook } from "../../shared/monitoring/webhook.ts";

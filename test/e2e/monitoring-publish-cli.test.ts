@@ -7,9 +7,9 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { registryProfiles } from "../../origin/control/monitoring/registry-profiles.ts";
-import { FsBlobStore } from "../../origin/storage/fs-blob-store.ts";
-import { FsNamedStore } from "../../origin/storage/fs-named-store.ts";
+import { registryProfiles } from "../../control/monitoring/registry-profiles.ts";
+import { FsBlobStore } from "../../adapters/node/fs-blob-store.ts";
+import { FsNamedStore } from "../../adapters/node/fs-named-store.ts";
 import { cliJson, runCli } from "../support/run-cli.ts";
 import { tempDir } from "../support/temp-dir.ts";
 

@@ -11,7 +11,7 @@ import { buildEdgeBundle } from "../../cli/local/edge-bundle.ts";
 import { type RunningEdge, startEdge } from "../../cli/local/edge-miniflare.ts";
 import { seedEdge } from "../../cli/local/seed-edge.ts";
 import { devTenantOf } from "../../edge/cache/tenant.ts";
-import { type RunningControlPlane, startControlPlane } from "../../origin/control/node-server.ts";
+import { type RunningControlPlane, startControlPlane } from "../../control/node-server.ts";
 import { scorerModelId } from "../../shared/cache/scorer/published-scorer.ts";
 import { pairHash } from "../../shared/cache/scorer/pair-hash.ts";
 import { inCanary } from "../../shared/sync/cohort.ts";

@@ -3,7 +3,7 @@
 // untuned default); the admin route installs a tenant's scorer only for the tenant it names.
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { nearVector, seededRandom, unitVector } from "../../bench/lib/synthetic-vectors.ts";
+import { nearVector, seededRandom, unitVector } from "../support/synthetic-vectors.ts";
 import { pairHash } from "../../shared/cache/scorer/pair-hash.ts";
 import { defaultScorer } from "../../shared/cache/scorer/scorer-model.ts";
 import { admin, BASE } from "./helpers.ts";

@@ -3,7 +3,7 @@
 // isolate, served by the registry's Hono app, refreshed, and a model fetched chunk by chunk;
 // a rollback and a tampered chunk are refused with their codes.
 import { describe, expect, it } from "vitest";
-import { registryApp } from "../../origin/registry/app.ts";
+import { registryApp } from "../../control/registry/app.ts";
 import { sha256Hex } from "../../shared/crypto/sha256.ts";
 import { ModelClient } from "../../shared/registry/model-client.ts";
 import { publishModel } from "../../shared/registry/publish.ts";

@@ -9,7 +9,7 @@ import type { PredictRequest } from "../../shared/protocol/predict.ts";
 import { MemoryBlobStore } from "../../shared/storage/memory-blob-store.ts";
 import { type BuiltModel, buildManifest } from "../../cli/models/build-manifest.ts";
 import { defaultModelSources } from "../../cli/models/default-models.ts";
-import { ortNodeRuntime } from "../../origin/runtime/ort-node.ts";
+import { ortNodeRuntime } from "../../adapters/node/ort-node.ts";
 
 let models: Promise<BuiltModel[]> | undefined;
 

@@ -3,7 +3,7 @@
  * request in other words (should hit) or another request (must not), with cosines drawn so the
  * cosine alone separates them poorly and the pair's words separate them well.
  */
-import { seededRandom } from "../../bench/lib/synthetic-vectors.ts";
+import { seededRandom } from "./synthetic-vectors.ts";
 import { scorerFeatures } from "../../shared/cache/scorer/scorer-features.ts";
 import type { Example } from "../../shared/cache/scorer/train-logistic.ts";
 import { RuleVerifier } from "../../shared/cache/verifier/rule-verifier.ts";

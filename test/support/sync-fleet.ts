@@ -6,7 +6,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { float32Weights, perturbTensor } from "../../bench/lib/onnx-perturb.ts";
+import { float32Weights, perturbTensor } from "./onnx-perturb.ts";
 import { recordGolden } from "../../cli/registry/golden.ts";
 import { publishModel, type ModelDraft, type PublishResult } from "../../shared/registry/publish.ts";
 import { describeOnnx } from "../../cli/models/describe-onnx.ts";

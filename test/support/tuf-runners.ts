@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Updater } from "tuf-js";
-import { FsNamedStore } from "../../origin/storage/fs-named-store.ts";
+import { FsNamedStore } from "../../adapters/node/fs-named-store.ts";
 import { ModelClient } from "../../shared/registry/model-client.ts";
 import { MemoryBlobStore } from "../../shared/storage/memory-blob-store.ts";
 import { TufClient } from "../../shared/tuf/client.ts";

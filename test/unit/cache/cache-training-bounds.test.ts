@@ -1,7 +1,7 @@
 // The learning cache's per-tenant state stays bounded (pairs, feedback and scorer history drop
 // their oldest first) and a capped feedback list still counts as new feedback for the schedule.
 import { describe, expect, it } from "vitest";
-import { CacheTraining } from "../../../origin/control/cache-training/cache-training.ts";
+import { CacheTraining } from "../../../control/cache-training/cache-training.ts";
 import { pairHash } from "../../../shared/cache/scorer/pair-hash.ts";
 import type { FeedbackExample } from "../../../shared/cache/scorer/feedback-example.ts";
 import { operatorPairs } from "../../support/scorer-pairs.ts";

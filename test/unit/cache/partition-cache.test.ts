@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nearVector, seededRandom, unitVector } from "../../../bench/lib/synthetic-vectors.ts";
+import { nearVector, seededRandom, unitVector } from "../../support/synthetic-vectors.ts";
 import { canonicalJson } from "../../../shared/cache/canonical-json.ts";
 import { exactKey, partitionKey } from "../../../shared/cache/cache-keys.ts";
 import { MemoryEntryTable } from "../../../shared/cache/memory-entry-table.ts";

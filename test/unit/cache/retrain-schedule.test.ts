@@ -2,8 +2,8 @@
 // feedback, at once for every tenant with data when the cache's embedder drifts (not for another
 // model's drift), and never two runs at once.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { CacheTraining } from "../../../origin/control/cache-training/cache-training.ts";
-import { scheduleRetraining } from "../../../origin/control/cache-training/retrain-schedule.ts";
+import { CacheTraining } from "../../../control/cache-training/cache-training.ts";
+import { scheduleRetraining } from "../../../control/cache-training/retrain-schedule.ts";
 import type { DriftAlert } from "../../../shared/monitoring/drift-monitor.ts";
 import type { Logger } from "../../../shared/log.ts";
 import { pairHash } from "../../../shared/cache/scorer/pair-hash.ts";

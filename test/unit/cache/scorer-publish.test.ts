@@ -11,8 +11,8 @@ import { readScorerInput } from "../../../cli/cache/scorer-input.ts";
 import { UserError } from "../../../cli/output.ts";
 import { ScorerAwareWarmer, ScorerInstallingCatalog } from "../../../edge/cache/scorer-rollout.ts";
 import { MemoryTenantScorers } from "../../../edge/cache/tenant-scorers.ts";
-import { CacheTraining } from "../../../origin/control/cache-training/cache-training.ts";
-import { cacheTrainingRoutes } from "../../../origin/control/cache-training/routes.ts";
+import { CacheTraining } from "../../../control/cache-training/cache-training.ts";
+import { cacheTrainingRoutes } from "../../../control/cache-training/routes.ts";
 import {
   parseScorerFile,
   scorerBytes,

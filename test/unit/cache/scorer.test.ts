@@ -3,7 +3,7 @@
 // semantic hit was wrong makes the same pair miss after a retrain (through the real partition
 // cache), a candidate that raises false hits is refused, and tenants never share a scorer.
 import { describe, expect, it } from "vitest";
-import { nearVector, seededRandom, unitVector } from "../../../bench/lib/synthetic-vectors.ts";
+import { nearVector, seededRandom, unitVector } from "../../support/synthetic-vectors.ts";
 import { parsePairsFile } from "../../../cli/cache/pairs-file.ts";
 import { CacheFeedbackSink } from "../../../edge/cache/cache-feedback.ts";
 import { MemoryCacheStore } from "../../../shared/cache/memory-cache-store.ts";
@@ -12,7 +12,7 @@ import type { FeedbackExample } from "../../../shared/cache/scorer/feedback-exam
 import { PairScorer } from "../../../shared/cache/scorer/pair-scorer.ts";
 import { defaultScorer, ScorerModelSchema, type ScorerModel } from "../../../shared/cache/scorer/scorer-model.ts";
 import { tuneScorer } from "../../../shared/cache/scorer/tune.ts";
-import { CacheTraining } from "../../../origin/control/cache-training/cache-training.ts";
+import { CacheTraining } from "../../../control/cache-training/cache-training.ts";
 import { operatorPairs } from "../../support/scorer-pairs.ts";
 
 const answer = { contentType: "application/json", body: '{"ok":true}', modelVersion: "1" };

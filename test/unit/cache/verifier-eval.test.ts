@@ -3,14 +3,14 @@
 // run is `npm run bench -- verifier`).
 import { describe, expect, it } from "vitest";
 import { RuleVerifier } from "../../../shared/cache/verifier/rule-verifier.ts";
-import { hasCacheDevData, loadCacheDevPairs, type LabelledPair } from "../../../bench/lib/cache-dev-pairs.ts";
+import { hasCacheDevData, loadCacheDevPairs, type LabelledPair } from "../../support/cache-dev-pairs.ts";
 import {
   calibrateThreshold,
   evaluateAt,
   scoreDevPairs,
   verifierLatency,
   type PairScore,
-} from "../../../bench/lib/verifier-eval.ts";
+} from "../../support/verifier-eval.ts";
 
 function score(label: LabelledPair["label"], cosine: number, ok = true): PairScore {
   return {

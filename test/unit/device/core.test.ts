@@ -1,10 +1,10 @@
 // The device client's platform-neutral pieces on their own: channels, the chunk plan, the
 // pointer's transitions, and the monotonic latest trusted time.
 import { describe, expect, it } from "vitest";
-import { channelResolver } from "../../../shared/device/channel.ts";
-import { planVersion } from "../../../shared/device/chunk-plan.ts";
-import { advancePointer, rolledBackPointer } from "../../../shared/device/device-state.ts";
-import { advanceTrustedTime, effectiveNow, readTrustedTime } from "../../../shared/device/trusted-time.ts";
+import { channelResolver } from "../../../shared/device-update/channel.ts";
+import { planVersion } from "../../../shared/device-update/chunk-plan.ts";
+import { advancePointer, rolledBackPointer } from "../../../shared/device-update/device-state.ts";
+import { advanceTrustedTime, effectiveNow, readTrustedTime } from "../../../shared/device-update/trusted-time.ts";
 import type { ModelManifest } from "../../../shared/manifest/model-manifest.ts";
 import { MemoryNamedStore } from "../../../shared/storage/memory-named-store.ts";
 

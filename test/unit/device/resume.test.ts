@@ -8,13 +8,13 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
 import { openDevice } from "../../../device/device.ts";
-import { registryApp } from "../../../origin/registry/app.ts";
+import { registryApp } from "../../../control/registry/app.ts";
 import { answerOf, publishTiny, TINY_INPUT } from "../../support/device-fixture.ts";
 import { type FaultyServer, faultyServer } from "../../support/faulty-server.ts";
 import { type Keyring, makeKeys, makeRegistry, type TestRegistry } from "../../support/registry-fixture.ts";
 import { tempDir } from "../../support/temp-dir.ts";
 import { editWeights, expectedOutput, seededWeights, tinyModel } from "../../support/tiny-model.ts";
-import { seededRandom } from "../../../bench/lib/synthetic-vectors.ts";
+import { seededRandom } from "../../support/synthetic-vectors.ts";
 
 const FILE = /^\/targets\/.*\/files\//;
 const MAX_CHUNK = 256 * 1024;

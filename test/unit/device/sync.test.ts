@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDevice } from "../../../device/device.ts";
 import { blockHashes } from "../../../shared/chunking/block-hashes.ts";
-import { DeviceError } from "../../../shared/device/device-error.ts";
+import { DeviceError } from "../../../shared/device-update/device-error.ts";
 import { TufRepository } from "../../../shared/registry/repository.ts";
 import { TufError } from "../../../shared/tuf/errors.ts";
 import { answerOf, publishTiny, TINY_INPUT } from "../../support/device-fixture.ts";

@@ -6,7 +6,7 @@ import { predict } from "../../../shared/engine/predict.ts";
 import { ApiError } from "../../../shared/errors.ts";
 import type { ModelManifest } from "../../../shared/manifest/model-manifest.ts";
 import { MemoryBlobStore } from "../../../shared/storage/memory-blob-store.ts";
-import { ortNodeRuntime } from "../../../origin/runtime/ort-node.ts";
+import { ortNodeRuntime } from "../../../adapters/node/ort-node.ts";
 import { defaultModels } from "../../support/native-reference.ts";
 
 const MB = 2 ** 20;

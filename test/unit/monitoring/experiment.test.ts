@@ -4,7 +4,7 @@
  * as significant with that arm named better, while equal arms are not.
  */
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "../../../bench/lib/synthetic-vectors.ts";
+import { seededRandom } from "../../support/synthetic-vectors.ts";
 import type { ArmOutcomes, Experiment } from "../../../shared/monitoring/experiment.ts";
 import { ExperimentSchema, armOf, compareArms, wilson } from "../../../shared/monitoring/experiment.ts";
 

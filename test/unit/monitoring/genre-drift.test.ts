@@ -5,7 +5,7 @@
  * sentences must raise one within 200 requests. Sketches carry counts, never the sentences.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import type { GenreRequest } from "../../../bench/lib/genre-drift.ts";
+import type { GenreRequest } from "../../support/genre-drift.ts";
 import {
   embedRequests,
   genreProfile,
@@ -13,8 +13,8 @@ import {
   stsbByGenre,
   streamWindows,
   unkIdOf,
-} from "../../../bench/lib/genre-drift.ts";
-import { hasCacheDevData } from "../../../bench/lib/cache-dev-pairs.ts";
+} from "../../support/genre-drift.ts";
+import { hasCacheDevData } from "../../support/cache-dev-pairs.ts";
 import type { ReferenceProfile } from "../../../shared/monitoring/profile.ts";
 import { ReferenceProfileSchema } from "../../../shared/monitoring/profile.ts";
 import { LiveSketch, mergeReports } from "../../../shared/monitoring/sketch.ts";

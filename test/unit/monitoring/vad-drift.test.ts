@@ -8,8 +8,8 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { defaultModelDraft } from "../../../bench/lib/default-model-draft.ts";
-import { seededRandom } from "../../../bench/lib/synthetic-vectors.ts";
+import { defaultModelDraft } from "../../support/default-model-draft.ts";
+import { seededRandom } from "../../support/synthetic-vectors.ts";
 import { draftEngine } from "../../../cli/registry/golden.ts";
 import type { ModelEngine } from "../../../shared/engine/model-engine.ts";
 import { predict } from "../../../shared/engine/predict.ts";

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { OnnxBackend } from "../../../origin/backends/onnx-backend.ts";
 import { modelBatches } from "../../../origin/batching/tensor-batch.ts";
 import { LoadTracker } from "../../../origin/load/load-tracker.ts";
-import { ortNodeRuntime } from "../../../origin/runtime/ort-node.ts";
+import { ortNodeRuntime } from "../../../adapters/node/ort-node.ts";
 import { ModelEngine } from "../../../shared/engine/model-engine.ts";
 import type { BuiltModel } from "../../../cli/models/build-manifest.ts";
 import { MemoryBlobStore } from "../../../shared/storage/memory-blob-store.ts";

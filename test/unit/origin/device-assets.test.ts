@@ -3,7 +3,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { deviceAssets } from "../../../origin/control/device-assets.ts";
+import { deviceAssets } from "../../../control/device-assets.ts";
 import { tempDir } from "../../support/temp-dir.ts";
 
 describe("deviceAssets", () => {

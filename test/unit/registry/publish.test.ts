@@ -4,7 +4,7 @@
 // chunks that had not arrived.
 import { readFile } from "node:fs/promises";
 import { beforeAll, describe, expect, it } from "vitest";
-import { float32Weights, perturbTensor } from "../../../bench/lib/onnx-perturb.ts";
+import { float32Weights, perturbTensor } from "../../support/onnx-perturb.ts";
 import { defaultModelSources } from "../../../cli/models/default-models.ts";
 import { readModelInput } from "../../../cli/registry/model-input.ts";
 import { ApiError } from "../../../shared/errors.ts";

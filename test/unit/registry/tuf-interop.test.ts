@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultModelSources } from "../../../cli/models/default-models.ts";
 import { readModelInput } from "../../../cli/registry/model-input.ts";
-import { FsNamedStore } from "../../../origin/storage/fs-named-store.ts";
+import { FsNamedStore } from "../../../adapters/node/fs-named-store.ts";
 import { ModelManifestSchema } from "../../../shared/manifest/model-manifest.ts";
 import { manifestTarget } from "../../../shared/registry/layout.ts";
 import { type ModelDraft, publishModel } from "../../../shared/registry/publish.ts";

@@ -4,8 +4,8 @@
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import S3rver from "s3rver";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { registryApp } from "../../../origin/registry/app.ts";
-import { S3BlobStore, S3NamedStore, type S3Location } from "../../../origin/storage/s3-stores.ts";
+import { registryApp } from "../../../control/registry/app.ts";
+import { S3BlobStore, S3NamedStore, type S3Location } from "../../../adapters/node/s3-stores.ts";
 import { sha256Hex } from "../../../shared/crypto/sha256.ts";
 import { ModelClient } from "../../../shared/registry/model-client.ts";
 import { publishModel } from "../../../shared/registry/publish.ts";

@@ -4,9 +4,9 @@
 // file without experiments still loads; an agent keeps both arms loaded and empties the slot at
 // the end.
 import { describe, expect, it } from "vitest";
-import { simControl, simPop } from "../../../bench/lib/fleet-sim.ts";
+import { simControl, simPop } from "../../support/fleet-sim.ts";
 import { describeOnnx } from "../../../cli/models/describe-onnx.ts";
-import { ControlStateSchema } from "../../../origin/control/store.ts";
+import { ControlStateSchema } from "../../../control/store.ts";
 import type { ModelManifest } from "../../../shared/manifest/model-manifest.ts";
 import { MemoryModelCatalog } from "../../../shared/storage/memory-model-catalog.ts";
 import { SyncAgent } from "../../../shared/sync/agent.ts";

@@ -2,9 +2,9 @@
 // what the schema refuses, the percentiles and rates the dashboard derives, and what the
 // control plane's /metrics says for them.
 import { describe, expect, it } from "vitest";
-import { fleetView } from "../../../origin/control/dashboard/fleet-view.ts";
-import { RequestHistory } from "../../../origin/control/dashboard/history.ts";
-import { fleetMetrics } from "../../../origin/control/fleet-metrics.ts";
+import { fleetView } from "../../../control/dashboard/fleet-view.ts";
+import { RequestHistory } from "../../../control/dashboard/history.ts";
+import { fleetMetrics } from "../../../control/fleet-metrics.ts";
 import { histogramQuantile } from "../../../shared/sync/pop-metrics.ts";
 import { PopMetricsRecorder } from "../../../shared/sync/pop-metrics-recorder.ts";
 import { PopReportSchema, type Status } from "../../../shared/sync/protocol.ts";

@@ -2,9 +2,9 @@
 // (feed catch-up, long poll, SSE, auth, the gate), and the agent's rules (offline catch-up,
 // no lower generation, a version that fails pre-warm never takes traffic).
 import { describe, expect, it } from "vitest";
-import { simControl, simPop } from "../../../bench/lib/fleet-sim.ts";
+import { simControl, simPop } from "../../support/fleet-sim.ts";
 import { describeOnnx } from "../../../cli/models/describe-onnx.ts";
-import { ortNodeRuntime } from "../../../origin/runtime/ort-node.ts";
+import { ortNodeRuntime } from "../../../adapters/node/ort-node.ts";
 import { ModelEngine } from "../../../shared/engine/model-engine.ts";
 import { ModelManifestSchema } from "../../../shared/manifest/model-manifest.ts";
 import { MemoryBlobStore } from "../../../shared/storage/memory-blob-store.ts";

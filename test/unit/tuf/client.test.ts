@@ -1,7 +1,7 @@
 // Client rules beyond the interop suite: no trusted root, an expired root, unsafe target
 // paths, a chunk longer than the manifest says, and a snapshot that lowers targets' version.
 import { describe, expect, it } from "vitest";
-import { registryApp } from "../../../origin/registry/app.ts";
+import { registryApp } from "../../../control/registry/app.ts";
 import { sha256Hex } from "../../../shared/crypto/sha256.ts";
 import { ModelClient } from "../../../shared/registry/model-client.ts";
 import { publishModel } from "../../../shared/registry/publish.ts";
