@@ -9,12 +9,13 @@
 
 const DECAY_MS = 5000;
 
+import { SampleWindow } from "../../shared/stats/sample-window.ts";
+
 const WINDOW = 128;
 
 export class LatencyStats {
   private average: number | undefined;
-  private readonly samples: number[] = [];
-  private next = 0;
+  private readonly samples = new SampleWindow(WINDOW);
   private readonly alpha: number;
   private lastAt = 0;
 
@@ -25,12 +26,7 @@ export class LatencyStats {
   record(ms: number, at: number): void {
     this.lastAt = at;
     this.average = this.average === undefined ? ms : this.alpha * ms + (1 - this.alpha) * this.average;
-    if (this.samples.length < WINDOW) {
-      this.samples.push(ms);
-    } else {
-      this.samples[this.next] = ms;
-      this.next = (this.next + 1) % WINDOW;
-    }
+    this.samples.add(ms);
   }
 
   ewma(fallback: number): number {
@@ -46,14 +42,10 @@ export class LatencyStats {
   }
 
   get count(): number {
-    return this.samples.length;
+    return this.samples.count;
   }
 
   p95(): number | undefined {
-    if (this.samples.length === 0) {
-      return undefined;
-    }
-    const sorted = this.samples.toSorted((a, b) => a - b);
-    return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))];
+    return this.samples.quantile(0.95);
   }
 }

@@ -4,6 +4,7 @@
  * latencies are a bounded window of the most recent requests, so memory stays flat however
  * long a version serves.
  */
+import { SampleWindow } from "../stats/sample-window.ts";
 import type { VersionHealth } from "./protocol.ts";
 
 const WINDOW = 512;
@@ -11,8 +12,7 @@ const WINDOW = 512;
 interface Tally {
   requests: number;
   errors: number;
-  latencies: number[];
-  next: number;
+  latencies: SampleWindow;
 }
 
 export class HealthRecorder {
@@ -22,19 +22,14 @@ export class HealthRecorder {
     const key = `${model}@${version}`;
     let t = this.tallies.get(key);
     if (!t) {
-      t = { requests: 0, errors: 0, latencies: [], next: 0 };
+      t = { requests: 0, errors: 0, latencies: new SampleWindow(WINDOW) };
       this.tallies.set(key, t);
     }
     t.requests++;
     if (!ok) {
       t.errors++;
     }
-    if (t.latencies.length < WINDOW) {
-      t.latencies.push(ms);
-    } else {
-      t.latencies[t.next] = ms;
-      t.next = (t.next + 1) % WINDOW;
-    }
+    t.latencies.add(ms);
   }
 
   /**
@@ -59,17 +54,14 @@ export class HealthRecorder {
     for (const [key, t] of this.tallies) {
       const at = key.lastIndexOf("@");
       if (key.slice(0, at) === model) {
-        out.push({ version: key.slice(at + 1), requests: t.requests, errors: t.errors, p95_ms: p95(t.latencies) });
+        out.push({
+          version: key.slice(at + 1),
+          requests: t.requests,
+          errors: t.errors,
+          p95_ms: t.latencies.quantile(0.95) ?? null,
+        });
       }
     }
     return out.slice(-16);
   }
-}
-
-function p95(values: readonly number[]): number | null {
-  if (values.length === 0) {
-    return null;
-  }
-  const sorted = values.toSorted((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)] ?? null;
 }
