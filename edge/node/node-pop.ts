@@ -56,6 +56,8 @@ export interface NodePopOptions {
 export interface RunningNodePop {
   url: string;
   config: EdgeConfig;
+  /** Whether the sync agent runs (a control URL and a trusted root were given). */
+  sync: boolean;
   close(): Promise<void>;
 }
 
@@ -117,6 +119,7 @@ export async function startNodePop(o: NodePopOptions): Promise<RunningNodePop> {
   return {
     url,
     config,
+    sync: sync !== undefined,
     close: async () => {
       clearInterval(timer);
       await new Promise<void>((done) => server.close(() => done()));
