@@ -206,9 +206,6 @@ export const EdgeEnvSchema = z.object({
   AWS_SESSION_TOKEN: optionalText,
 });
 
-/** The variable names, for adapters that forward them (the Node PoP's env-style record). */
-export const EDGE_ENV_KEYS = Object.keys(EdgeEnvSchema.shape) as Array<keyof typeof EdgeEnvSchema.shape>;
-
 /** Parses the env-style record; throws `ConfigError` listing every bad key. Unknown keys (bindings) are ignored. */
 export function parseEdgeConfig(env: EdgeEnvRecord): EdgeConfig {
   const parsed = EdgeEnvSchema.safeParse(env);
