@@ -11,6 +11,7 @@ import type { z } from "zod";
 export interface KvLike {
   get(key: string): Promise<string | null>;
   put(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
   list(options: { prefix: string; cursor?: string }): Promise<{
     keys: Array<{ name: string }>;
     list_complete: boolean;
@@ -49,6 +50,11 @@ export class KvRecords<S extends z.ZodType> {
 
   async put(id: string, record: z.infer<S>): Promise<void> {
     await this.#kv.put(this.#prefix + id, JSON.stringify(record));
+    this.#cache.delete(id);
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.#kv.delete(this.#prefix + id);
     this.#cache.delete(id);
   }
 

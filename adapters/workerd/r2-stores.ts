@@ -1,10 +1,9 @@
 /**
  * @module
- * Registry storage in R2 for the control plane's Worker, in the same layout as the S3 and
+ * Storage in R2 for both Workers — the edge's model files, the control plane's registry — in the same layout as the S3 and
  * filesystem stores (`<prefix>blobs/sha256/<digest>`, `<prefix>metadata/<name>`), so a registry
  * directory or bucket copies over key for key. R2 reads are strongly consistent after a write
  * and a PUT replaces an object whole: the atomic replace `NamedStore` asks for.
- * The edge has its own R2 blob store; origin/ may not import edge/, and this is a few lines.
  */
 import { type BlobStore, blobKey } from "../../shared/ports/blob-store.ts";
 import { assertPlainName, type NamedStore } from "../../shared/ports/named-store.ts";

@@ -50,6 +50,7 @@ beforeAll(async () => {
       CONTROL_URL: controlUrl,
       LOG_LEVEL: "error",
       AUTH_CACHE_TTL_S: "1",
+      CACHE_SCORER_TTL_S: "1",
       ...TEST_AWS,
     },
   });
@@ -109,7 +110,7 @@ describe("learning cache", () => {
       body: JSON.stringify(scorer),
     });
     expect(installed.status).toBe(200);
-    // Past the edge's scorer memo (AUTH_CACHE_TTL_S = 1).
+    // Past the edge's scorer memo (CACHE_SCORER_TTL_S = 1).
     await new Promise((r) => setTimeout(r, 1100));
 
     // A new scorer version is a new partition: the first ask fills it, the wrong pair then misses.

@@ -61,6 +61,7 @@ beforeAll(async () => {
         vars: {
           ...synced,
           AUTH_CACHE_TTL_S: "1",
+          CACHE_SCORER_TTL_S: "1",
           LOG_LEVEL: "error",
           ORIGINS: JSON.stringify({
             origins: [{ id: "eu", region: "eu", endpoint: origin.url, models: ["fake-llm"] }],

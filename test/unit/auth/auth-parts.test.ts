@@ -18,6 +18,10 @@ function memoryKv(): KvLike & { data: Map<string, string> } {
       data.set(k, v);
       return Promise.resolve();
     },
+    delete: (k) => {
+      data.delete(k);
+      return Promise.resolve();
+    },
     list: ({ prefix }) =>
       Promise.resolve({
         keys: [...data.keys()].filter((k) => k.startsWith(prefix)).map((name) => ({ name })),
