@@ -12,9 +12,9 @@
  * Why fflate rather than the web-standard `DecompressionStream` (workerd, Node 20, browsers):
  * the decode runs inside the task adapters' synchronous `prepare`, and reading a stream is
  * asynchronous (a promise per chunk) and can only be stopped between chunks whose size the
- * runtime picks. Speed is comparable on the images served here: `npm run bench -- hostile`
- * prints both (fflate through this class vs DecompressionStream, inflation alone, for a
- * 64×64 and a 320×48 PNG).
+ * runtime picks. Neither is clearly faster on the images served here (`npm run bench --
+ * hostile`, inflation alone, 2-core host at load ≈ 10): 64×64 RGB fflate 0.21–0.26 ms vs
+ * stream 0.48–0.70 ms; 320×48 RGB 0.81–0.97 ms vs 0.58–0.82 ms. So the synchronous one stays.
  */
 import { Unzlib } from "fflate";
 
