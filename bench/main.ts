@@ -9,6 +9,7 @@ const BENCHES: Record<string, () => Promise<{ run(json: boolean): Promise<BenchR
   gateway: () => import("./gateway.ts"),
   cache: () => import("./cache.ts"),
   chunking: () => import("./chunking.ts"),
+  hostile: () => import("./hostile.ts"),
   origin: () => import("./origin.ts"),
   verifier: () => import("./verifier.ts"),
   fleet: () => import("./fleet.ts"),
