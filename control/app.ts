@@ -12,7 +12,7 @@
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
-import { ApiError, errorResponse, toApiError } from "../shared/errors.ts";
+import { useErrorHandlers } from "../shared/http/error-handler.ts";
 import { ModelCommandSchema, PopIdSchema, PopReportSchema, RolloutRequestSchema } from "../shared/sync/protocol.ts";
 import { parseOrThrow } from "../shared/tasks/request-validation.ts";
 import { readJson } from "../shared/http/read-json.ts";
@@ -150,7 +150,6 @@ export function controlApp(deps: ControlDeps): Hono {
     ),
   );
 
-  app.onError((error) => errorResponse(toApiError(error)));
-  app.notFound((c) => errorResponse(new ApiError(404, "not_found", `No route for ${c.req.method} ${c.req.path}.`)));
+  useErrorHandlers(app);
   return app;
 }

@@ -6,7 +6,7 @@
  */
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
-import { ApiError, errorResponse, toApiError } from "../shared/errors.ts";
+import { useErrorHandlers } from "../shared/http/error-handler.ts";
 import { dashboardRoutes } from "./dashboard/routes.ts";
 import { fleetMetrics } from "./fleet-metrics.ts";
 import type { Server } from "node:http";
@@ -102,8 +102,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   app.get("/metrics", async (c) => c.body(await metrics.metrics(), 200, { "content-type": metrics.contentType }));
   app.route("/", dashboardRoutes(coordinator, authorize));
   app.route("/", control);
-  app.onError((error) => errorResponse(toApiError(error)));
-  app.notFound((c) => errorResponse(new ApiError(404, "not_found", `No route for ${c.req.method} ${c.req.path}.`)));
+  useErrorHandlers(app);
   const host = options.host ?? "127.0.0.1";
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, () => resolve(s as Server));

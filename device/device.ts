@@ -29,9 +29,10 @@ import {
 } from "../shared/device-update/device-session.ts";
 import type { VersionRunner } from "../shared/device-update/version-runner.ts";
 import type { Fetch } from "../shared/tuf/download.ts";
-import { withDirLock } from "../adapters/node/dir-lock.ts";
+import { LockHeldError, withFileLock } from "../adapters/node/file-lock.ts";
+import { DeviceError } from "../shared/device-update/device-error.ts";
 import { FsDeviceStore } from "./fs/fs-device-store.ts";
-import type { FsStepHook } from "./fs/fs-steps.ts";
+import type { FsStepHook } from "../adapters/node/fs-steps.ts";
 import { verifyInstalled } from "./fs/version-store.ts";
 
 export type { DeviceRunResult, DeviceStatus, DeviceSyncRequest, DeviceSyncResult, ModelStatus };
@@ -71,7 +72,19 @@ export class Device {
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(() => withDirLock(this.store.layout.lock, fn));
+    const run = this.queue.then(() =>
+      withFileLock(this.store.layout.lock, fn).catch((error: unknown) => {
+        if (LockHeldError.is(error)) {
+          const who = error.holder ? `(pid ${error.holder.pid} on ${error.holder.host}) ` : "";
+          throw new DeviceError(
+            "LOCKED",
+            `another edgefleet process ${who}is updating this device; try again when it ends`,
+            { cause: error },
+          );
+        }
+        throw error;
+      }),
+    );
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -126,12 +139,12 @@ export class Device {
     this.runner ??= Promise.all([
       import("../shared/device-update/version-runner.ts"),
       import("./run/model-runner.ts"),
-      import("./run/ort-node.ts"),
+      import("../adapters/node/ort-node.ts"),
     ]).then(
-      ([{ VersionRunner }, { fsInstalledVersions }, { deviceRuntime }]) =>
+      ([{ VersionRunner }, { fsInstalledVersions }, { ortNodeRuntime }]) =>
         new VersionRunner(
           fsInstalledVersions(this.store.layout),
-          deviceRuntime(this.options.threads === undefined ? {} : { threads: this.options.threads }),
+          ortNodeRuntime(this.options.threads === undefined ? {} : { threads: this.options.threads }),
         ),
     );
     const outcome = await (await this.runner).run(pointer, input, parameters ?? {});

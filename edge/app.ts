@@ -6,7 +6,7 @@
 import { Hono } from "hono";
 import type { EdgeDeps } from "./deps.ts";
 import type { EdgeEnv } from "./env.ts";
-import { onError, onNotFound } from "./middleware/error-handler.ts";
+import { useErrorHandlers } from "../shared/http/error-handler.ts";
 import { requireScope } from "./middleware/authenticate.ts";
 import { drainBody } from "./middleware/drain-body.ts";
 import { limitBody } from "./middleware/limit-body.ts";
@@ -51,7 +51,6 @@ export function createEdgeApp(deps: EdgeDeps): Hono<EdgeEnv> {
   app.route("/", adminKeyRoutes);
   app.route("/", adminTenantRoutes);
   app.route("/", adminCacheScorerRoutes);
-  app.onError(onError);
-  app.notFound(onNotFound);
+  useErrorHandlers(app, { logger: (c) => c.get("deps").log, requestId: (c) => c.get("requestId") });
   return app;
 }

@@ -8,9 +8,10 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { ApiError, errorResponse } from "../shared/errors.ts";
 import { drainUnread } from "../shared/http/drain-body.ts";
+import { useErrorHandlers } from "../shared/http/error-handler.ts";
+import { IN_FLIGHT_HEADER, QUEUE_DEPTH_HEADER, SERVED_BY_HEADER } from "../shared/protocol/headers.ts";
 import type { OriginDeps, OriginEnv } from "./deps.ts";
 import { accessLog } from "./http/access-log.ts";
-import { onError, onNotFound } from "./http/errors.ts";
 import { loadSignals } from "./http/load-signals.ts";
 import { refuseWhileDraining, requestContext } from "./http/request-context.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -43,7 +44,20 @@ export function createOriginApp(deps: OriginDeps): Hono<OriginEnv> {
   );
   app.route("/", healthRoutes);
   app.route("/", inferenceRoutes);
-  app.onError(onError);
-  app.notFound(onNotFound);
+  useErrorHandlers(app, {
+    logger: (c) => c.get("deps").log,
+    requestId: (c) => c.get("requestId"),
+    // The load headers ride on errors too: a 503 while saturated is how the router learns the queue depth.
+    headers: (c) => {
+      const { servedBy, load } = c.get("deps");
+      return {
+        [SERVED_BY_HEADER]: servedBy,
+        [QUEUE_DEPTH_HEADER]: String(load.queueDepth),
+        [IN_FLIGHT_HEADER]: String(load.inFlight),
+      };
+    },
+    // Saturation (503) and a deadline (504) are answers the router acts on, not failures to log.
+    expected: [503, 504],
+  });
   return app;
 }

@@ -1,25 +1,24 @@
 /**
  * @module
- * Content-addressed files on disk (`<root>/blobs/sha256/<digest>`), written atomically:
- * a temp file, fsync, rename, directory fsync, so a crash never leaves a half-written blob under a digest.
+ * Content-addressed files on disk (`<root>/blobs/sha256/<digest>`), written with the safe
+ * replace protocol of `FsSteps` (temp file, fsync, rename, directory fsync), so a crash never
+ * leaves a half-written blob under a digest.
  */
-import { mkdir, readFile, stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { type BlobStore, blobKey } from "../../shared/ports/blob-store.ts";
-import { writeFileAtomic } from "./atomic-file.ts";
+import { type BlobStore, checkedBlobKey } from "../../shared/ports/blob-store.ts";
+import { FsSteps } from "./fs-steps.ts";
 
 export class FsBlobStore implements BlobStore {
   private readonly root: string;
+  private readonly steps = new FsSteps();
 
   constructor(root: string) {
     this.root = root;
   }
 
   private path(sha256: string): string {
-    if (!/^[0-9a-f]{64}$/.test(sha256)) {
-      throw new Error("blob keys are lower-case hex sha256 digests");
-    }
-    return join(this.root, blobKey(sha256));
+    return join(this.root, checkedBlobKey(sha256));
   }
 
   async get(sha256: string): Promise<Uint8Array | null> {
@@ -38,8 +37,8 @@ export class FsBlobStore implements BlobStore {
     if (await this.has(sha256)) {
       return;
     }
-    await mkdir(dirname(target), { recursive: true });
-    await writeFileAtomic(target, bytes);
+    await this.steps.mkdir(dirname(target));
+    await this.steps.replaceFile(target, bytes);
   }
 
   async has(sha256: string): Promise<boolean> {

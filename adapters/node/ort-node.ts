@@ -2,7 +2,9 @@
  * @module
  * onnxruntime-node as the engine's runtime: CPU everywhere, CUDA first when the host has it
  * and `EDGEFLEET_CUDA=1` says to use it (the CUDA provider needs the GPU build of the
- * binding, which this package installs only where CUDA libraries exist).
+ * binding, which this package installs only where CUDA libraries exist). The one Node runtime:
+ * the origin, the Node PoP, the CLI's golden checks, the benches and the device client (which
+ * imports it lazily, so `status` and `sync` never load the native binding) all use it.
  */
 import * as ort from "onnxruntime-node";
 import { runtimeFromOrtModule } from "../../shared/engine/ort-module-runtime.ts";
@@ -12,6 +14,7 @@ import type { ExecutionProvider } from "../../shared/manifest/model-manifest.ts"
 export interface OrtNodeOptions {
   /** Intra-op threads per session; 1 gives the single-thread baseline the edge is compared with. */
   threads?: number;
+  /** CUDA first (then CPU); default: `EDGEFLEET_CUDA=1` in the environment. */
   cuda?: boolean;
 }
 

@@ -14,7 +14,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { type BlobStore, blobKey } from "../../shared/ports/blob-store.ts";
+import { type BlobStore, checkedBlobKey } from "../../shared/ports/blob-store.ts";
 import { assertPlainName, type NamedStore } from "../../shared/ports/named-store.ts";
 
 export interface S3Location {
@@ -73,10 +73,7 @@ export class S3BlobStore implements BlobStore {
   }
 
   private key(sha256: string): string {
-    if (!/^[0-9a-f]{64}$/.test(sha256)) {
-      throw new Error("blob keys are lower-case hex sha256 digests");
-    }
-    return `${this.at.prefix ?? ""}${blobKey(sha256)}`;
+    return `${this.at.prefix ?? ""}${checkedBlobKey(sha256)}`;
   }
 
   get(sha256: string): Promise<Uint8Array | null> {

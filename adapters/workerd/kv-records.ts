@@ -3,9 +3,15 @@
  * JSON records under a KV key prefix, read on the hot path through a per-isolate cache with a
  * short TTL (misses cached too, so made-up ids cost one KV read per id per TTL). A write is
  * seen at once by the isolate that made it and elsewhere within the TTL plus KV's propagation.
- * A record that does not parse (hand-edited, an older format) reads as absent.
+ * A record that does not parse (hand-edited, an older format) reads as absent. The cache keeps
+ * at most `MAX_CACHED` ids, least recently used first out.
  */
 import type { z } from "zod";
+import type { LRUCache } from "lru-cache";
+import { boundedCache } from "../../shared/cache/bounded-cache.ts";
+
+/** Ids cached per store per isolate: the working set of keys and tenants, with room to spare. */
+const MAX_CACHED = 10_000;
 
 /** The subset of a KV namespace these stores need (so they are testable without bindings). */
 export interface KvLike {
@@ -23,28 +29,23 @@ export class KvRecords<S extends z.ZodType> {
   readonly #kv: KvLike;
   readonly #prefix: string;
   readonly #schema: S;
-  readonly #ttlMs: number;
-  readonly #now: () => number;
-  readonly #cache = new Map<string, { record: z.infer<S> | undefined; until: number }>();
+  /** Boxed, so a miss (no record, or one that does not parse) is cached too. */
+  readonly #cache: LRUCache<string, { record: z.infer<S> | undefined }>;
 
   constructor(kv: KvLike, prefix: string, schema: S, ttlMs: number, now: () => number = Date.now) {
     this.#kv = kv;
     this.#prefix = prefix;
     this.#schema = schema;
-    this.#ttlMs = ttlMs;
-    this.#now = now;
+    this.#cache = boundedCache({ max: MAX_CACHED, ttlMs, now });
   }
 
   async get(id: string): Promise<z.infer<S> | undefined> {
     const cached = this.#cache.get(id);
-    if (cached && cached.until > this.#now()) {
+    if (cached) {
       return cached.record;
     }
     const record = this.#parse(await this.#kv.get(this.#prefix + id));
-    if (this.#cache.size > 10_000) {
-      this.#cache.clear();
-    }
-    this.#cache.set(id, { record, until: this.#now() + this.#ttlMs });
+    this.#cache.set(id, { record });
     return record;
   }
 

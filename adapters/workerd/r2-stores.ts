@@ -5,7 +5,7 @@
  * directory or bucket copies over key for key. R2 reads are strongly consistent after a write
  * and a PUT replaces an object whole: the atomic replace `NamedStore` asks for.
  */
-import { type BlobStore, blobKey } from "../../shared/ports/blob-store.ts";
+import { type BlobStore, checkedBlobKey } from "../../shared/ports/blob-store.ts";
 import { assertPlainName, type NamedStore } from "../../shared/ports/named-store.ts";
 
 export class R2BlobStore implements BlobStore {
@@ -18,10 +18,7 @@ export class R2BlobStore implements BlobStore {
   }
 
   private key(sha256: string): string {
-    if (!/^[0-9a-f]{64}$/.test(sha256)) {
-      throw new Error("blob keys are lower-case hex sha256 digests");
-    }
-    return `${this.prefix}${blobKey(sha256)}`;
+    return `${this.prefix}${checkedBlobKey(sha256)}`;
   }
 
   async get(sha256: string): Promise<Uint8Array | null> {

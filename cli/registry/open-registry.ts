@@ -4,8 +4,8 @@
  * manifests under `blobs/sha256/`, TUF metadata under `metadata/`. Writers take a lock file
  * so two publishes cannot both write the same next metadata version.
  */
-import { mkdir, open, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { LockHeldError, withFileLock } from "../../adapters/node/file-lock.ts";
 import { FsBlobStore } from "../../adapters/node/fs-blob-store.ts";
 import { FsNamedStore } from "../../adapters/node/fs-named-store.ts";
 import { TufRepository } from "../../shared/registry/repository.ts";
@@ -30,24 +30,25 @@ export function openRegistry(dir: string, options: { timestampSeconds?: number }
   };
 }
 
-/** Runs `fn` holding the registry's write lock (`<dir>/.lock`, created exclusively). */
+/**
+ * Runs `fn` holding the registry's write lock (`<dir>/.lock`; the stale-lock rule is the one of
+ * `adapters/node/file-lock.ts`: a lock whose process is gone is taken over).
+ */
 export async function withWriteLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
   const lock = join(dir, ".lock");
-  let handle;
   try {
-    await mkdir(dir, { recursive: true });
-    handle = await open(lock, "wx");
+    return await withFileLock(lock, fn);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") {
-      throw new UserError(`another edgefleet command is writing ${dir} (remove ${lock} if none is running)`);
+    if (LockHeldError.is(error)) {
+      throw new UserError(
+        `another edgefleet command is writing ${dir} (${error.message}; remove ${lock} if none is running)`,
+      );
     }
-    throw new UserError(`cannot write to ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-  try {
-    await handle.writeFile(`${process.pid}\n`);
-    return await fn();
-  } finally {
-    await handle.close();
-    await rm(lock, { force: true });
+    const failed = error as NodeJS.ErrnoException;
+    // Taking the lock itself failed (a read-only or foreign directory): say so, as before the lock was shared.
+    if (failed.code !== undefined && (failed.path === lock || failed.path === dir)) {
+      throw new UserError(`cannot write to ${dir}: ${failed.code}`);
+    }
+    throw error;
   }
 }

@@ -15,7 +15,9 @@
 import { Hono } from "hono";
 import { blockHashes } from "../../shared/chunking/block-hashes.ts";
 import { sha256Hex } from "../../shared/crypto/sha256.ts";
-import { ApiError, errorResponse, toApiError } from "../../shared/errors.ts";
+import { ApiError } from "../../shared/errors.ts";
+import { useErrorHandlers } from "../../shared/http/error-handler.ts";
+import { boundedCache } from "../../shared/cache/bounded-cache.ts";
 import { type ModelManifest, ModelManifestSchema } from "../../shared/manifest/model-manifest.ts";
 import type { BlobStore } from "../../shared/ports/blob-store.ts";
 import type { NamedStore } from "../../shared/ports/named-store.ts";
@@ -46,7 +48,8 @@ export function registryApp(deps: RegistryReadDeps): Hono {
   const app = new Hono();
   // The latest targets metadata (to resolve target paths), re-read when its bytes change.
   let targetsCache: { etag: string; targets: Record<string, TargetFile> } | null = null;
-  const manifests = new Map<string, ModelManifest>();
+  // Manifests by digest: immutable, so only a bound (the catalogue's size, with room) is needed.
+  const manifests = boundedCache<string, ModelManifest>({ max: 256 });
 
   async function latestTargets(): Promise<Record<string, TargetFile>> {
     const bytes = await deps.metadata.get("targets.json");
@@ -71,15 +74,11 @@ export function registryApp(deps: RegistryReadDeps): Hono {
       throw new ApiError(500, "registry_incomplete", `manifest blob ${sha256} is missing`);
     }
     const manifest = ModelManifestSchema.parse(JSON.parse(new TextDecoder().decode(bytes)));
-    if (manifests.size > 256) {
-      manifests.clear();
-    }
     manifests.set(sha256, manifest);
     return manifest;
   }
 
-  app.onError((error) => errorResponse(toApiError(error)));
-  app.notFound(() => errorResponse(notFound("that path")));
+  useErrorHandlers(app, { notFound: () => notFound("that path") });
 
   app.get("/metadata/:name", async (c) => {
     const name = c.req.param("name");

@@ -6,7 +6,7 @@
  * Durable Object, which runs the control-plane app itself (auth, desired state, feed, reports).
  */
 import { Hono } from "hono";
-import { ApiError, errorResponse, toApiError } from "../../shared/errors.ts";
+import { useErrorHandlers } from "../../shared/http/error-handler.ts";
 import { registryApp } from "../registry/app.ts";
 import { type ControlBindings, registryStores } from "./bindings.ts";
 
@@ -23,8 +23,7 @@ function build(env: ControlBindings): Hono<{ Bindings: ControlBindings }> {
   worker.get("/healthz", (c) => c.json({ ok: true }));
   // The request goes on whole (method, headers, body): the object's app authenticates it.
   worker.all("/v1/*", (c) => c.env.COORDINATOR.getByName(COORDINATOR_NAME).fetch(c.req.raw));
-  worker.onError((error) => errorResponse(toApiError(error)));
-  worker.notFound((c) => errorResponse(new ApiError(404, "not_found", `No route for ${c.req.method} ${c.req.path}.`)));
+  useErrorHandlers(worker);
   return worker;
 }
 

@@ -8,16 +8,16 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { DeviceStore, VersionToStore } from "../../shared/device-update/device-store.ts";
+import { FsNamedStore } from "../../adapters/node/fs-named-store.ts";
 import { FsLocalChunks } from "./fs-local-chunks.ts";
-import { type FsStepHook, FsSteps, TEMP_SUFFIX } from "./fs-steps.ts";
+import { type FsStepHook, FsSteps, TEMP_SUFFIX } from "../../adapters/node/fs-steps.ts";
 import { DeviceLayout } from "./layout.ts";
-import { StepNamedStore } from "./step-named-store.ts";
 import { VersionStore } from "./version-store.ts";
 
 export class FsDeviceStore implements DeviceStore {
   readonly layout: DeviceLayout;
-  readonly trust: StepNamedStore;
-  readonly state: StepNamedStore;
+  readonly trust: FsNamedStore;
+  readonly state: FsNamedStore;
   readonly chunks: FsLocalChunks;
   private readonly steps: FsSteps;
   private readonly versions: VersionStore;
@@ -25,8 +25,8 @@ export class FsDeviceStore implements DeviceStore {
   constructor(dir: string, options: { onFsStep?: FsStepHook } = {}) {
     this.layout = new DeviceLayout(dir);
     this.steps = new FsSteps(options.onFsStep);
-    this.trust = new StepNamedStore(this.layout.trust, this.steps);
-    this.state = new StepNamedStore(this.layout.state, this.steps);
+    this.trust = new FsNamedStore(this.layout.trust, this.steps);
+    this.state = new FsNamedStore(this.layout.state, this.steps);
     this.chunks = new FsLocalChunks(this.layout, this.steps);
     this.versions = new VersionStore(this.layout, this.steps, this.chunks);
   }

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { newestWithFile, placedChunks, type PlacedChunk } from "../../shared/device-update/chunk-plan.ts";
 import type { InstalledFile, LocalChunks } from "../../shared/device-update/device-store.ts";
 import { type ChunkRef, type ModelManifest, ModelManifestSchema } from "../../shared/manifest/model-manifest.ts";
-import type { FsSteps } from "./fs-steps.ts";
+import type { FsSteps } from "../../adapters/node/fs-steps.ts";
 import type { DeviceLayout } from "./layout.ts";
 
 interface Located {

@@ -18,7 +18,7 @@ import type { VersionToStore } from "../../shared/device-update/device-store.ts"
 import { type ModelManifest, ModelManifestSchema } from "../../shared/manifest/model-manifest.ts";
 import { TufError } from "../../shared/tuf/errors.ts";
 import { type FsLocalChunks, sha256Of } from "./fs-local-chunks.ts";
-import type { FsSteps } from "./fs-steps.ts";
+import type { FsSteps } from "../../adapters/node/fs-steps.ts";
 import type { DeviceLayout } from "./layout.ts";
 
 let stagings = 0;

@@ -7,6 +7,8 @@
  * Records live in this isolate's memory: feedback that reaches another isolate, or arrives after
  * `ttlMs`, is not known here (404 from this sink).
  */
+import type { LRUCache } from "lru-cache";
+import { boundedCache } from "../../shared/cache/bounded-cache.ts";
 import { pairHash } from "../../shared/cache/scorer/pair-hash.ts";
 import type { FeedbackExample } from "../../shared/cache/scorer/feedback-example.ts";
 import { verdictOf } from "../../shared/protocol/feedback.ts";
@@ -35,7 +37,7 @@ export interface CacheFeedbackOptions {
   readonly ship: ShipExample;
   /** How long a hit can still receive feedback (default 1 h). */
   readonly ttlMs?: number;
-  /** Records kept (oldest first out; default 10 000). */
+  /** Records kept (least recently used first out; default 10 000). */
   readonly capacity?: number;
   /**
    * Told of every "bad" verdict on a hit judged by a rolled-out scorer: the PoP counts it as an
@@ -47,22 +49,15 @@ export interface CacheFeedbackOptions {
 
 export class CacheFeedbackSink implements FeedbackSink {
   readonly name = "cache";
-  private readonly hits = new Map<string, SemanticHitRecord>();
+  private readonly hits: LRUCache<string, SemanticHitRecord>;
   private readonly options: CacheFeedbackOptions;
 
   constructor(options: CacheFeedbackOptions) {
     this.options = options;
+    this.hits = boundedCache({ max: options.capacity ?? 10_000 });
   }
 
   record(hit: SemanticHitRecord): void {
-    const capacity = this.options.capacity ?? 10_000;
-    while (this.hits.size >= capacity) {
-      const oldest = this.hits.keys().next();
-      if (oldest.done) {
-        break;
-      }
-      this.hits.delete(oldest.value);
-    }
     this.hits.set(`${hit.tenant}\u0000${hit.requestId}`, hit);
   }
 

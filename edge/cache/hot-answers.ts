@@ -10,11 +10,14 @@
  * recently used go first. Semantic hits never go in: the verifier and the tenant's choice of
  * it are asked again each time.
  */
+import type { LRUCache } from "lru-cache";
+import { boundedCache } from "../../shared/cache/bounded-cache.ts";
 import type { CachedAnswer } from "../../shared/cache/cache-entry.ts";
 import type { KeyTexts } from "../../shared/cache/cache-keys.ts";
 
 interface HotEntry {
   answer: CachedAnswer;
+  /** Judged against the caller's clock (the request's `now`), not the cache's. */
   expiresAt: number;
   bytes: number;
 }
@@ -26,14 +29,19 @@ export interface HotAnswersOptions {
 
 export const DEFAULT_HOT_ANSWERS: HotAnswersOptions = { maxAgeMs: 10_000, maxBytes: 8 * 2 ** 20 };
 
+/** What an entry weighs beyond its text (bounds the count too: at most `maxBytes / 64` entries). */
+const MIN_ENTRY_BYTES = 64;
+
 export class HotAnswers {
-  // A Map iterates in insertion order: re-inserting on use makes its first key the least recently used.
-  private readonly entries = new Map<string, HotEntry>();
+  private readonly entries: LRUCache<string, HotEntry>;
   private readonly options: HotAnswersOptions;
-  private bytes = 0;
 
   constructor(options: HotAnswersOptions = DEFAULT_HOT_ANSWERS) {
     this.options = options;
+    this.entries = boundedCache<string, HotEntry>({
+      maxBytes: options.maxBytes,
+      sizeOf: (entry) => entry.bytes,
+    });
   }
 
   /** The key of a request in its partition: both exact-layer keys, before they are hashed. */
@@ -47,41 +55,25 @@ export class HotAnswers {
     if (!entry) {
       return undefined;
     }
-    this.entries.delete(key);
     if (entry.expiresAt <= now) {
-      this.bytes -= entry.bytes;
+      this.entries.delete(key);
       return undefined;
     }
-    this.entries.set(key, entry);
     return entry.answer;
   }
 
   /** Keeps an answer until `expiresAt` (the stored entry's expiry), at most `maxAgeMs` from now. */
   set(key: string, answer: CachedAnswer, expiresAt: number, now: number): void {
-    const bytes = 2 * (key.length + (answer.body?.length ?? 0) + (answer.events?.join("").length ?? 0)) + 64;
+    const bytes =
+      2 * (key.length + (answer.body?.length ?? 0) + (answer.events?.join("").length ?? 0)) + MIN_ENTRY_BYTES;
     if (bytes > this.options.maxBytes || expiresAt <= now) {
+      this.entries.delete(key);
       return;
     }
-    this.delete(key);
     this.entries.set(key, { answer, expiresAt: Math.min(expiresAt, now + this.options.maxAgeMs), bytes });
-    this.bytes += bytes;
-    for (const oldest of this.entries.keys()) {
-      if (this.bytes <= this.options.maxBytes) {
-        break;
-      }
-      this.delete(oldest);
-    }
   }
 
   get size(): number {
     return this.entries.size;
-  }
-
-  private delete(key: string): void {
-    const entry = this.entries.get(key);
-    if (entry) {
-      this.bytes -= entry.bytes;
-      this.entries.delete(key);
-    }
   }
 }

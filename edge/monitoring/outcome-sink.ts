@@ -9,6 +9,8 @@
  * Memory per isolate: feedback must reach the isolate that answered. A Durable Object per PoP
  * would make it isolate-independent; it is not built yet (docs/monitoring.md).
  */
+import type { LRUCache } from "lru-cache";
+import { boundedCache } from "../../shared/cache/bounded-cache.ts";
 import type { ArmOutcomes } from "../../shared/monitoring/experiment.ts";
 import { verdictOf } from "../../shared/protocol/feedback.ts";
 import type { FeedbackEvent, FeedbackSink } from "../feedback/feedback-sink.ts";
@@ -19,7 +21,6 @@ interface Answered {
   version: string;
   /** The answer's label (top class), when the task has one. */
   label?: string;
-  at: number;
 }
 
 /** The top class label of a text-classification answer, the thing a label feedback is checked against. */
@@ -39,35 +40,27 @@ export function topLabel(output: unknown): string | undefined {
 
 export class OutcomeSink implements FeedbackSink {
   readonly name = "outcomes";
-  private readonly answered = new Map<string, Answered>();
+  /** Answers that may still receive feedback: at most `maxEntries`, each for `ttlMs`. */
+  private readonly answered: LRUCache<string, Answered>;
+  /** One tally per model version, drained with each sync report. */
   private readonly tallies = new Map<string, ArmOutcomes>();
 
-  private readonly maxEntries: number;
-  private readonly ttlMs: number;
-  private readonly now: () => number;
-
   constructor(options: { maxEntries?: number; ttlMs?: number; now?: () => number } = {}) {
-    this.maxEntries = options.maxEntries ?? 10_000;
-    this.ttlMs = options.ttlMs ?? 3_600_000;
-    this.now = options.now ?? Date.now;
+    this.answered = boundedCache({
+      max: options.maxEntries ?? 10_000,
+      ttlMs: options.ttlMs ?? 3_600_000,
+      now: options.now ?? Date.now,
+    });
   }
 
   /** Called when an answer leaves the edge. */
-  remember(requestId: string, answer: Omit<Answered, "at">): void {
-    this.answered.delete(requestId);
-    this.answered.set(requestId, { ...answer, at: this.now() });
-    while (this.answered.size > this.maxEntries) {
-      const oldest = this.answered.keys().next().value;
-      if (oldest === undefined) {
-        break;
-      }
-      this.answered.delete(oldest);
-    }
+  remember(requestId: string, answer: Answered): void {
+    this.answered.set(requestId, answer);
   }
 
   async accept(event: FeedbackEvent): Promise<boolean> {
     const a = this.answered.get(event.feedback.request_id);
-    if (!a || a.tenant !== event.tenant || this.now() - a.at > this.ttlMs) {
+    if (!a || a.tenant !== event.tenant) {
       return false;
     }
     const label = event.feedback.label;

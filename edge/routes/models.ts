@@ -9,6 +9,7 @@ import type { EdgeEnv } from "../env.ts";
 import { mayUse } from "../auth/principal.ts";
 import { requireModel } from "../model-lookup.ts";
 import { servesRequests } from "../../shared/manifest/model-manifest.ts";
+import { modelObject } from "../../shared/protocol/model-object.ts";
 
 export const modelRoutes = new Hono<EdgeEnv>()
   .get("/v1/models", async (c) => {
@@ -19,12 +20,7 @@ export const modelRoutes = new Hono<EdgeEnv>()
     const data = visible.map((m) => {
       const live = loaded.get(`${m.id}@${m.version}`);
       return {
-        id: m.id,
-        object: "model" as const,
-        created: 0,
-        owned_by: "edgefleet",
-        version: m.version,
-        task: m.task,
+        ...modelObject(m),
         execution_providers: m.runtime.execution_providers,
         loaded: live !== undefined,
         ...(live

@@ -7,6 +7,7 @@
 import { Hono } from "hono";
 import type { OriginEnv } from "../deps.ts";
 import { isReady } from "../deps.ts";
+import { modelObject } from "../../shared/protocol/model-object.ts";
 
 export const healthRoutes = new Hono<OriginEnv>()
   .get("/healthz", (c) => c.json({ status: "ok", served_by: c.get("deps").servedBy }))
@@ -30,12 +31,7 @@ export const healthRoutes = new Hono<OriginEnv>()
   .get("/v1/models", async (c) => {
     const deps = c.get("deps");
     const data = (await Promise.all(deps.backends.map((b) => b.models()))).flat().map((m) => ({
-      id: m.id,
-      object: "model" as const,
-      created: 0,
-      owned_by: "edgefleet",
-      version: m.version,
-      task: m.task,
+      ...modelObject(m),
       backend: m.backend,
     }));
     return c.json({ object: "list", data });

@@ -4,6 +4,7 @@
  * code (metadata and download refusals are `TufError`s with the shared TUF codes instead).
  * Tests and the CLI assert the code; messages are for people.
  */
+import { CodedError, isCodedError } from "../coded-error.ts";
 
 export const DEVICE_ERROR_CODES = [
   /** The device has never completed a sync of this model (or of anything): nothing to run. */
@@ -22,17 +23,14 @@ export const DEVICE_ERROR_CODES = [
 
 export type DeviceErrorCode = (typeof DEVICE_ERROR_CODES)[number];
 
-export class DeviceError extends Error {
+export class DeviceError extends CodedError<DeviceErrorCode> {
   override readonly name = "DeviceError";
-  readonly code: DeviceErrorCode;
 
   constructor(code: DeviceErrorCode, message: string, options: { cause?: unknown } = {}) {
-    super(message, { cause: options.cause });
-    this.code = code;
+    super(code, message, options);
   }
 
-  /** Works across bundle copies, where `instanceof` would not. */
   static is(value: unknown): value is DeviceError {
-    return value instanceof Error && value.name === "DeviceError" && "code" in value;
+    return isCodedError(value, "DeviceError");
   }
 }

@@ -4,6 +4,7 @@
  * device reports assert the code, never the message. Every rejection leaves the client's
  * trusted metadata as it was.
  */
+import { CodedError, isCodedError } from "../coded-error.ts";
 
 export const TUF_ERROR_CODES = [
   /** A version lower than one already trusted (timestamp, snapshot, targets, root). */
@@ -40,20 +41,17 @@ export const TUF_ERROR_CODES = [
 
 export type TufErrorCode = (typeof TUF_ERROR_CODES)[number];
 
-export class TufError extends Error {
+export class TufError extends CodedError<TufErrorCode> {
   override readonly name = "TufError";
-  readonly code: TufErrorCode;
   /** The metadata role or target the failure is about. */
   readonly subject: string;
 
   constructor(code: TufErrorCode, subject: string, message: string, options: { cause?: unknown } = {}) {
-    super(`${code}: ${subject}: ${message}`, { cause: options.cause });
-    this.code = code;
+    super(code, `${code}: ${subject}: ${message}`, options);
     this.subject = subject;
   }
 
-  /** Works across bundle copies, where `instanceof` would not. */
   static is(value: unknown): value is TufError {
-    return value instanceof Error && value.name === "TufError" && "code" in value;
+    return isCodedError(value, "TufError");
   }
 }

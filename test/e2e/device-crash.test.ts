@@ -9,7 +9,7 @@ import { cp, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDevice } from "../../device/device.ts";
-import type { FsStep } from "../../device/fs/fs-steps.ts";
+import type { FsStep } from "../../adapters/node/fs-steps.ts";
 import { bundleChild } from "../support/bundle-child.ts";
 import { answerOf, publishTiny, TINY_INPUT } from "../support/device-fixture.ts";
 import { makeKeys, makeRegistry, type RegistryServer, serveRegistry } from "../support/registry-fixture.ts";

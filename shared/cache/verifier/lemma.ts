@@ -5,6 +5,7 @@
  * the stemmer cannot know. The keys are only compared with each other, never shown.
  */
 import { stemmer } from "stemmer";
+import { boundedCache } from "../bounded-cache.ts";
 
 /** Irregular plurals and verb forms common in requests; regular ones are the stemmer's job. */
 const IRREGULAR: Record<string, string> = {};
@@ -30,9 +31,8 @@ for (const group of (
   }
 }
 
-/** Recent words → keys: requests repeat a small vocabulary, and stemming allocates. Bounded. */
-const MEMO = new Map<string, string>();
-const MEMO_LIMIT = 20_000;
+/** Recent words → keys: requests repeat a small vocabulary, and stemming allocates. Bounded, LRU. */
+const MEMO = boundedCache<string, string>({ max: 20_000 });
 
 /** The comparison key of a lower-case word. */
 export function lemma(lower: string): string {
@@ -42,9 +42,6 @@ export function lemma(lower: string): string {
   }
   // Hyphens and dots stay inside the key ("two-factor", "node.js"): only letter runs are stemmed.
   const key = IRREGULAR[lower] ?? (/^[a-z]+$/.test(lower) ? stemmer(lower) : lower);
-  if (MEMO.size >= MEMO_LIMIT) {
-    MEMO.clear();
-  }
   MEMO.set(lower, key);
   return key;
 }

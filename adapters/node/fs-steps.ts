@@ -1,10 +1,11 @@
 /**
  * @module
- * Every change the device makes to its disk goes through here, one durable step at a time:
- * create a directory, write, fsync a file, rename, fsync a directory, unlink, remove a
- * directory. Each finished step is reported to an optional hook — which is how the crash
- * tests kill the sync process (SIGKILL) after step k, for every k, and then check that the
- * device still runs the old or the new verified model.
+ * Every durable change to a Node disk goes through here, one step at a time: create a
+ * directory, write, fsync a file, rename, fsync a directory, unlink, remove a directory (the
+ * device's files, the named stores and blob stores of registries and origins). Each finished
+ * step is reported to an optional hook — which is how the device crash tests kill the sync
+ * process (SIGKILL) after step k, for every k, and then check that the device still runs the
+ * old or the new verified model.
  *
  * `replaceFile` is the safe replace protocol (Pillai et al., OSDI '14): write a temp file,
  * fsync it, rename it over the old one, fsync the directory.
@@ -31,7 +32,7 @@ export interface StepFile {
   close(): Promise<void>;
 }
 
-/** Temp files end in `.tmp`; readers skip them and recovery removes them. */
+/** Temp files start with `.` and end in `.tmp`; readers skip them and recovery removes them. */
 export const TEMP_SUFFIX = ".tmp";
 
 let temps = 0;
