@@ -5,7 +5,7 @@
  * event); the stream ends cleanly only after `data: [DONE]`. A cut connection, an upstream
  * that ends without `[DONE]`, a stall longer than `stallMs`, or a `data:` payload that is not
  * JSON ends it with an explicit `event: error` and no `[DONE]` — the failure a silent close
- * hides (Portkey #1797, LiteLLM #40404 in the reliability notes).
+ * hides (reported against other gateways as Portkey #1797 and LiteLLM #40404).
  */
 import { ApiError } from "../errors.ts";
 
