@@ -76,7 +76,7 @@ async function hitRates(json: boolean): Promise<{ metrics: Record<string, number
       pct(tuned.contradictionHitRate),
     ],
   ];
-  const notes = `Dev pairs: ${at.paraphrase.pairs} paraphrases, ${at.different.pairs} non-paraphrases, ${at.contradiction.pairs} SICK contradictions (labels as in DATA.md); false hits = non-paraphrases and contradictions together. Verifier p50 ${metrics["cache.verifier_p50_ms"]} ms per pair. Tuned scorer: p50 ${metrics["cache.scorer_p50_ms"]} ms per candidate whose cached text was read before (the incoming text read, compared, features, model), ${metrics["cache.scorer_cold_p50_ms"]} ms with nothing kept (both texts read); the features and model alone ${metrics["cache.scorer_overhead_p50_ms"]} ms, one tune on ${tuned.folds - 1} folds ${(tuned.tuneMs / 1000).toFixed(1)} s; the dev data only measures it, no shipped scorer is trained on it.`;
+  const notes = `Dev pairs: ${at.paraphrase.pairs} paraphrases, ${at.different.pairs} non-paraphrases, ${at.contradiction.pairs} SICK contradictions (labels as in test/support/cache-dev-pairs.ts); false hits = non-paraphrases and contradictions together. Verifier p50 ${metrics["cache.verifier_p50_ms"]} ms per pair. Tuned scorer: p50 ${metrics["cache.scorer_p50_ms"]} ms per candidate whose cached text was read before (the incoming text read, compared, features, model), ${metrics["cache.scorer_cold_p50_ms"]} ms with nothing kept (both texts read); the features and model alone ${metrics["cache.scorer_overhead_p50_ms"]} ms, one tune on ${tuned.folds - 1} folds ${(tuned.tuneMs / 1000).toFixed(1)} s; the dev data only measures it, no shipped scorer is trained on it.`;
   return { metrics, table, notes };
 }
 

@@ -75,17 +75,7 @@ export async function run(json: boolean): Promise<BenchResult> {
     throw new Error("ppocr-rec is not among the default models");
   }
   const model = new Uint8Array(await readFile(rec.model));
-  const big = float32Weights(model).filter((w) => w.dataEnd - w.dataStart >= DEFAULT_CHUNKING.avgSize);
-  const pick = (q: number) => big[Math.min(big.length - 1, Math.floor(q * big.length))];
-  const [small, mid, large] = [pick(0), pick(0.5), pick(1)];
-  if (!small || !mid || !large) {
-    throw new Error("the model has too few float32 tensors of at least one chunk");
-  }
-  const variants: Variant[] = [
-    { label: "smallest ≥ 64 KiB", tensor: small, version: "4.0.1" },
-    { label: "median (metric)", tensor: mid, version: "4.0.2" },
-    { label: "largest", tensor: large, version: "4.0.3" },
-  ];
+  const variants = editedVariants(model);
 
   progress(json, `publishing ${rec.id} 4.0.0 and three one-tensor edits to a loopback registry…`);
   const keys = await makeKeys();
@@ -111,29 +101,7 @@ export async function run(json: boolean): Promise<BenchResult> {
     const results = new Map<string, { delta: number; chunkOnly: number; full: number; changed: number }>();
     for (const v of variants) {
       progress(json, `v1 → ${v.version} (${v.tensor.name} edited)…`);
-      const pin = () => v.version;
-      const measure = async (dir: string, blockDelta: boolean) => {
-        const counter = categorizedFetch();
-        const result = await openDevice({ dir, fetch: counter.fetch }).sync({
-          server: server.url,
-          models: ["ppocr-rec"],
-          resolver: pin,
-          blockDelta,
-        });
-        const status = result.models[0]?.status;
-        if (status !== "installed") {
-          throw new Error(`sync to ${v.version} ended ${status}: ${JSON.stringify(result.models[0]?.error)}`);
-        }
-        return counter.bytes;
-      };
-      const copy = async (name: string) => {
-        const dir = join(work, name);
-        await cp(atV1, dir, { recursive: true });
-        return dir;
-      };
-      const delta = await measure(await copy(`${v.version}-delta`), true);
-      const chunkOnly = await measure(await copy(`${v.version}-chunks`), false);
-      const full = await measure(join(work, `${v.version}-fresh`), true);
+      const { delta, chunkOnly, full } = await measureVariant(v, server.url, work, atV1);
       const changed = v.tensor.dataEnd - v.tensor.dataStart;
       results.set(v.version, { delta: total(delta), chunkOnly: total(chunkOnly), full: total(full), changed });
       rows.push([
@@ -174,4 +142,53 @@ export async function run(json: boolean): Promise<BenchResult> {
   } finally {
     await server.close();
   }
+}
+
+/** Bytes a device at v1 downloads to reach `v`: with block deltas, with whole chunks only, and fresh. */
+async function measureVariant(
+  v: Variant,
+  serverUrl: string,
+  work: string,
+  atV1: string,
+): Promise<{ delta: Record<Category, number>; chunkOnly: Record<Category, number>; full: Record<Category, number> }> {
+  const pin = () => v.version;
+  const measure = async (dir: string, blockDelta: boolean) => {
+    const counter = categorizedFetch();
+    const result = await openDevice({ dir, fetch: counter.fetch }).sync({
+      server: serverUrl,
+      models: ["ppocr-rec"],
+      resolver: pin,
+      blockDelta,
+    });
+    const status = result.models[0]?.status;
+    if (status !== "installed") {
+      throw new Error(`sync to ${v.version} ended ${status}: ${JSON.stringify(result.models[0]?.error)}`);
+    }
+    return counter.bytes;
+  };
+  const copy = async (name: string) => {
+    const dir = join(work, name);
+    await cp(atV1, dir, { recursive: true });
+    return dir;
+  };
+  const delta = await measure(await copy(`${v.version}-delta`), true);
+  const chunkOnly = await measure(await copy(`${v.version}-chunks`), false);
+  const full = await measure(join(work, `${v.version}-fresh`), true);
+  return { delta, chunkOnly, full };
+}
+
+/** Three one-tensor edits: the smallest, the median and the largest float32 tensor of at least one chunk. */
+function editedVariants(model: Uint8Array): Variant[] {
+  const big = float32Weights(model).filter((w) => w.dataEnd - w.dataStart >= DEFAULT_CHUNKING.avgSize);
+  const pick = (q: number) => big[Math.min(big.length - 1, Math.floor(q * big.length))];
+  const [small, mid, large] = [pick(0), pick(0.5), pick(1)];
+  if (!small || !mid || !large) {
+    throw new Error("the model has too few float32 tensors of at least one chunk");
+  }
+  const variants: Variant[] = [
+    { label: "smallest ≥ 64 KiB", tensor: small, version: "4.0.1" },
+    { label: "median (metric)", tensor: mid, version: "4.0.2" },
+    { label: "largest", tensor: large, version: "4.0.3" },
+  ];
+  return variants;
 }

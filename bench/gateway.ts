@@ -96,47 +96,7 @@ export async function run(json: boolean): Promise<BenchResult> {
     for (let i = 0; i < 60; i++) {
       await timedPost(viaEdge, chat(PARAPHRASE));
     }
-    const samples: Record<string, number[]> = {
-      direct: [],
-      pass: [],
-      exact: [],
-      semantic: [],
-      embed: [],
-      ttfbDirect: [],
-      ttfbEdge: [],
-      doneDirect: [],
-      doneEdge: [],
-    };
-    const push = (k: string, v: number) => samples[k]?.push(v);
-    for (let r = 0; r < ROUNDS; r++) {
-      progress(json, `round ${r + 1}/${ROUNDS}…`);
-      for (let i = 0; i < 150; i++) {
-        push("direct", (await timedPost(direct, chat(QUESTION))).totalMs);
-        push("pass", (await timedPost(viaEdge, chat(QUESTION), noStore)).totalMs);
-        const hit = await timedPost(viaEdge, chat(QUESTION));
-        expectCache(hit, "hit");
-        push("exact", hit.totalMs);
-      }
-      for (let i = 0; i < 30; i++) {
-        const sem = await timedPost(viaEdge, chat(PARAPHRASE));
-        expectCache(sem, "semantic");
-        push("semantic", sem.totalMs);
-        // The embedder's own latency as the edge serves it (its HTTP path included, cache bypassed).
-        const emb = await timedPost(viaEmbed, embedBody, noStore);
-        if (emb.status !== 200) {
-          throw new Error(`the embeddings call failed (${emb.status})`);
-        }
-        push("embed", emb.totalMs);
-      }
-      for (let i = 0; i < 60; i++) {
-        const d = await timedPost(direct, chat(QUESTION, true));
-        const e = await timedPost(viaEdge, chat(QUESTION, true), noStore);
-        push("ttfbDirect", d.ttfbMs);
-        push("ttfbEdge", e.ttfbMs);
-        push("doneDirect", d.totalMs);
-        push("doneEdge", e.totalMs);
-      }
-    }
+    const samples = await sampleLatencies(json, { direct, viaEdge, viaEmbed, embedBody });
     progress(json, "throughput at 32 clients…");
     const direct32: number[] = [];
     const edge32: number[] = [];
@@ -154,51 +114,114 @@ export async function run(json: boolean): Promise<BenchResult> {
       progress(json, "CPU profile of the edge Worker at 32 clients…");
       profile = (await profileWorker(INSPECTOR_PORT, "edge-gateway", () => rps(viaEdge, chat(QUESTION), noStore))).rows;
     }
-    const s = (k: string) => samples[k] ?? [];
-    const p50 = (k: string) => median(s(k));
-    const p99 = (k: string) => quantile(s(k), 0.99);
-    const metrics = {
-      "gateway.added_p50_ms.passthrough": round(p50("pass") - p50("direct"), 3),
-      "gateway.added_p99_ms.passthrough": round(p99("pass") - p99("direct"), 3),
-      "gateway.hit_p50_ms.exact": round(p50("exact"), 3),
-      "gateway.hit_p50_ms.semantic": round(p50("semantic"), 3),
-      "gateway.rps.c32.passthrough": round(median(edge32), 0),
-      "gateway.rps.c32.direct": round(median(direct32), 0),
-      "gateway.stream_ttfb_added_ms": round(p50("ttfbEdge") - p50("ttfbDirect"), 3),
-      "gateway.embed_p50_ms": round(p50("embed"), 3),
-      "gateway.cpu_ms_per_request.passthrough": round(cpuPerRequestMs, 3),
-    };
-    return {
-      bench: "gateway",
-      metrics,
-      table: [
-        ["path", "p50", "p99"],
-        ["direct to upstream", ms(p50("direct")), ms(p99("direct"))],
-        ["edge, cache bypassed", ms(p50("pass")), ms(p99("pass"))],
-        ["edge, exact hit", ms(p50("exact")), ms(p99("exact"))],
-        ["edge, semantic hit", ms(p50("semantic")), ms(p99("semantic"))],
-        ["edge, /v1/embeddings of the paraphrase", ms(p50("embed")), ms(p99("embed"))],
-        ["SSE first byte, direct", ms(p50("ttfbDirect")), ms(p99("ttfbDirect"))],
-        ["SSE first byte, edge", ms(p50("ttfbEdge")), ms(p99("ttfbEdge"))],
-        ["SSE [DONE], direct", ms(p50("doneDirect")), ms(p99("doneDirect"))],
-        ["SSE [DONE], edge", ms(p50("doneEdge")), ms(p99("doneEdge"))],
-        [],
-        ["32 clients", "req/s", ""],
-        ["direct", median(direct32).toFixed(0), ""],
-        ["edge, cache bypassed", median(edge32).toFixed(0), ""],
-        ...(profile.length > 0
-          ? [[], ["edge Worker CPU profile, self time (cache bypassed, 32 clients)", "share", ""]]
-          : []),
-        ...profile.slice(0, 25).map((r) => [r.frame, `${(100 * r.share).toFixed(1)}%`, ""]),
-      ],
-      notes: [
-        `One client over a kept-alive connection, ${ROUNDS} interleaved rounds; p50/p99 over all rounds. 32 clients: autocannon, 4 s per run, median of 2.`,
-        `Edge = the real Worker bundle in workerd (Miniflare) with the upstream as its only origin; semantic hits run the int8 USE-lite embedder in the Worker, after 60 warm-up paraphrases (the lookup order is embed-first then: one object call per semantic hit).`,
-        `workerd CPU per pass-through request at 32 clients: ${cpuPerRequestMs.toFixed(2)} ms (utime+stime of the workerd process / requests).`,
-      ].join("\n"),
-    };
+    return gatewayReport(samples, { direct32, edge32, cpuPerRequestMs, profile });
   } finally {
     await edge.close();
     upstream.child.kill("SIGTERM");
   }
+}
+
+/**
+ * `ROUNDS` interleaved rounds, one client: direct and through the edge (cache bypassed, exact hit,
+ * semantic hit, the embedder alone), and SSE first byte and [DONE] direct and through the edge.
+ */
+async function sampleLatencies(
+  json: boolean,
+  urls: { direct: string; viaEdge: string; viaEmbed: string; embedBody: string },
+): Promise<Record<string, number[]>> {
+  const { direct, viaEdge, viaEmbed, embedBody } = urls;
+  const noStore = { "cache-control": "no-store" };
+  const samples: Record<string, number[]> = {
+    direct: [],
+    pass: [],
+    exact: [],
+    semantic: [],
+    embed: [],
+    ttfbDirect: [],
+    ttfbEdge: [],
+    doneDirect: [],
+    doneEdge: [],
+  };
+  const push = (k: string, v: number) => samples[k]?.push(v);
+  for (let r = 0; r < ROUNDS; r++) {
+    progress(json, `round ${r + 1}/${ROUNDS}…`);
+    for (let i = 0; i < 150; i++) {
+      push("direct", (await timedPost(direct, chat(QUESTION))).totalMs);
+      push("pass", (await timedPost(viaEdge, chat(QUESTION), noStore)).totalMs);
+      const hit = await timedPost(viaEdge, chat(QUESTION));
+      expectCache(hit, "hit");
+      push("exact", hit.totalMs);
+    }
+    for (let i = 0; i < 30; i++) {
+      const sem = await timedPost(viaEdge, chat(PARAPHRASE));
+      expectCache(sem, "semantic");
+      push("semantic", sem.totalMs);
+      // The embedder's own latency as the edge serves it (its HTTP path included, cache bypassed).
+      const emb = await timedPost(viaEmbed, embedBody, noStore);
+      if (emb.status !== 200) {
+        throw new Error(`the embeddings call failed (${emb.status})`);
+      }
+      push("embed", emb.totalMs);
+    }
+    for (let i = 0; i < 60; i++) {
+      const d = await timedPost(direct, chat(QUESTION, true));
+      const e = await timedPost(viaEdge, chat(QUESTION, true), noStore);
+      push("ttfbDirect", d.ttfbMs);
+      push("ttfbEdge", e.ttfbMs);
+      push("doneDirect", d.totalMs);
+      push("doneEdge", e.totalMs);
+    }
+  }
+  return samples;
+}
+
+/** The bench's metrics, table and notes from its samples. */
+function gatewayReport(
+  samples: Record<string, number[]>,
+  throughput: { direct32: number[]; edge32: number[]; cpuPerRequestMs: number; profile: ProfileRow[] },
+): BenchResult {
+  const { direct32, edge32, cpuPerRequestMs, profile } = throughput;
+  const s = (k: string) => samples[k] ?? [];
+  const p50 = (k: string) => median(s(k));
+  const p99 = (k: string) => quantile(s(k), 0.99);
+  const metrics = {
+    "gateway.added_p50_ms.passthrough": round(p50("pass") - p50("direct"), 3),
+    "gateway.added_p99_ms.passthrough": round(p99("pass") - p99("direct"), 3),
+    "gateway.hit_p50_ms.exact": round(p50("exact"), 3),
+    "gateway.hit_p50_ms.semantic": round(p50("semantic"), 3),
+    "gateway.rps.c32.passthrough": round(median(edge32), 0),
+    "gateway.rps.c32.direct": round(median(direct32), 0),
+    "gateway.stream_ttfb_added_ms": round(p50("ttfbEdge") - p50("ttfbDirect"), 3),
+    "gateway.embed_p50_ms": round(p50("embed"), 3),
+    "gateway.cpu_ms_per_request.passthrough": round(cpuPerRequestMs, 3),
+  };
+  return {
+    bench: "gateway",
+    metrics,
+    table: [
+      ["path", "p50", "p99"],
+      ["direct to upstream", ms(p50("direct")), ms(p99("direct"))],
+      ["edge, cache bypassed", ms(p50("pass")), ms(p99("pass"))],
+      ["edge, exact hit", ms(p50("exact")), ms(p99("exact"))],
+      ["edge, semantic hit", ms(p50("semantic")), ms(p99("semantic"))],
+      ["edge, /v1/embeddings of the paraphrase", ms(p50("embed")), ms(p99("embed"))],
+      ["SSE first byte, direct", ms(p50("ttfbDirect")), ms(p99("ttfbDirect"))],
+      ["SSE first byte, edge", ms(p50("ttfbEdge")), ms(p99("ttfbEdge"))],
+      ["SSE [DONE], direct", ms(p50("doneDirect")), ms(p99("doneDirect"))],
+      ["SSE [DONE], edge", ms(p50("doneEdge")), ms(p99("doneEdge"))],
+      [],
+      ["32 clients", "req/s", ""],
+      ["direct", median(direct32).toFixed(0), ""],
+      ["edge, cache bypassed", median(edge32).toFixed(0), ""],
+      ...(profile.length > 0
+        ? [[], ["edge Worker CPU profile, self time (cache bypassed, 32 clients)", "share", ""]]
+        : []),
+      ...profile.slice(0, 25).map((r) => [r.frame, `${(100 * r.share).toFixed(1)}%`, ""]),
+    ],
+    notes: [
+      `One client over a kept-alive connection, ${ROUNDS} interleaved rounds; p50/p99 over all rounds. 32 clients: autocannon, 4 s per run, median of 2.`,
+      `Edge = the real Worker bundle in workerd (Miniflare) with the upstream as its only origin; semantic hits run the int8 USE-lite embedder in the Worker, after 60 warm-up paraphrases (the lookup order is embed-first then: one object call per semantic hit).`,
+      `workerd CPU per pass-through request at 32 clients: ${cpuPerRequestMs.toFixed(2)} ms (utime+stime of the workerd process / requests).`,
+    ].join("\n"),
+  };
 }

@@ -9,7 +9,8 @@
  * - `monitoring.detect_requests`: requests after STS-B traffic switches from captions (the reference
  *   genre) to news until the drift alert fires (50-request windows, sliding window of 4).
  */
-import { ModelManifestSchema } from "../shared/manifest/model-manifest.ts";
+import { type ModelManifest, ModelManifestSchema } from "../shared/manifest/model-manifest.ts";
+import type { ReferenceProfile } from "../shared/monitoring/profile.ts";
 import { SketchRecorder } from "../shared/monitoring/recorder.ts";
 import { embedRequests, genreProfile, stsbByGenre, streamWindows, unkIdOf } from "../test/support/genre-drift.ts";
 import type { BenchResult } from "./lib/report.ts";
@@ -44,38 +45,7 @@ export async function run(json: boolean): Promise<BenchResult> {
   const traffic = captions.slice(500);
   const inputs = traffic.map((r) => ({ text: [r.text] }));
   const outputs = traffic.map((r) => ({ embeddings: [r.vector] }));
-  const perRequest: number[] = [];
-  const baseline: number[] = [];
-  const bareLoop: number[] = [];
-  const d = profile.embedding?.centroid.length ?? 0;
-  const directions = new Float64Array((1 + (profile.embedding?.projections.length ?? 0)) * d).fill(0.01);
-  for (let pass = 0; pass < ROUNDS; pass++) {
-    const recorder = new SketchRecorder({ windowMs: 60_000 });
-    let t = performance.now();
-    for (let i = 0; i < inputs.length; i++) {
-      recorder.record(manifest, inputs[i], outputs[i]);
-    }
-    perRequest.push(((performance.now() - t) * 1000) / inputs.length);
-    // Interleaved baseline: the same loop with monitoring off (a manifest without a profile).
-    const off = { ...manifest, monitoring: undefined };
-    t = performance.now();
-    for (let i = 0; i < inputs.length; i++) {
-      recorder.record(off, inputs[i], outputs[i]);
-    }
-    baseline.push(((performance.now() - t) * 1000) / inputs.length);
-    // The machine's speed right now: the hook's multiply-adds (vector × centroid and projections) in a bare loop.
-    t = performance.now();
-    let sink = 0;
-    for (const r of traffic) {
-      for (let i = 0; i < d; i++) {
-        const x = r.vector[i] ?? 0;
-        for (let k = 0; k < directions.length / d; k++) {
-          sink += x * (directions[k * d + i] ?? 0);
-        }
-      }
-    }
-    bareLoop.push(((performance.now() - t) * 1000) / traffic.length + (sink === Infinity ? 1 : 0));
-  }
+  const { perRequest, baseline, bareLoop } = measureHookCost(manifest, traffic, profile);
 
   const recorder = new SketchRecorder({ windowMs: 60_000, now: () => 0 });
   for (let i = 0; i < inputs.length; i++) {
@@ -115,4 +85,50 @@ export async function run(json: boolean): Promise<BenchResult> {
       ["requests to alert: captions → forum", String(toForum.detectRequests)],
     ],
   };
+}
+
+/**
+ * µs per request of the hook with monitoring on and off, and of its multiply-adds in a bare loop
+ * (the machine's speed right now), over `ROUNDS` interleaved rounds.
+ */
+function measureHookCost(
+  manifest: ModelManifest,
+  traffic: readonly { text: string; vector: ArrayLike<number> }[],
+  profile: ReferenceProfile,
+): { perRequest: number[]; baseline: number[]; bareLoop: number[] } {
+  const inputs = traffic.map((r) => ({ text: [r.text] }));
+  const outputs = traffic.map((r) => ({ embeddings: [r.vector] }));
+  const perRequest: number[] = [];
+  const baseline: number[] = [];
+  const bareLoop: number[] = [];
+  const d = profile.embedding?.centroid.length ?? 0;
+  const directions = new Float64Array((1 + (profile.embedding?.projections.length ?? 0)) * d).fill(0.01);
+  for (let pass = 0; pass < ROUNDS; pass++) {
+    const recorder = new SketchRecorder({ windowMs: 60_000 });
+    let t = performance.now();
+    for (let i = 0; i < inputs.length; i++) {
+      recorder.record(manifest, inputs[i], outputs[i]);
+    }
+    perRequest.push(((performance.now() - t) * 1000) / inputs.length);
+    // Interleaved baseline: the same loop with monitoring off (a manifest without a profile).
+    const off = { ...manifest, monitoring: undefined };
+    t = performance.now();
+    for (let i = 0; i < inputs.length; i++) {
+      recorder.record(off, inputs[i], outputs[i]);
+    }
+    baseline.push(((performance.now() - t) * 1000) / inputs.length);
+    // The machine's speed right now: the hook's multiply-adds (vector × centroid and projections) in a bare loop.
+    t = performance.now();
+    let sink = 0;
+    for (const r of traffic) {
+      for (let i = 0; i < d; i++) {
+        const x = r.vector[i] ?? 0;
+        for (let k = 0; k < directions.length / d; k++) {
+          sink += x * (directions[k * d + i] ?? 0);
+        }
+      }
+    }
+    bareLoop.push(((performance.now() - t) * 1000) / traffic.length + (sink === Infinity ? 1 : 0));
+  }
+  return { perRequest, baseline, bareLoop };
 }

@@ -3,7 +3,7 @@
  * pairs (../shared/data or EDGEFLEET_DATA_DIR). The threshold defaults to the cosine at which at
  * most 1 % of the non-paraphrases and contradictions (pooled) hit without the verifier; the table
  * adds the curve at fixed thresholds. Metric names with a `cache.` prefix are the ones the `cache`
- * bench reports (DESIGN.md); the rest are this bench's detail.
+ * bench reports (docs/verifier.md, "Evaluation harness"); the rest are this bench's detail.
  */
 import { RuleVerifier } from "../shared/cache/verifier/rule-verifier.ts";
 import { loadCacheDevPairs } from "../test/support/cache-dev-pairs.ts";

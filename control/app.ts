@@ -10,7 +10,7 @@
  * - `POST /v1/experiments`, `GET /v1/experiments[/:id]`, `POST /v1/experiments/:id/stop` — A/B experiments.
  */
 import { Hono } from "hono";
-import { streamSSE } from "hono/streaming";
+import { type SSEStreamingApi, streamSSE } from "hono/streaming";
 import { z } from "zod";
 import { useErrorHandlers } from "../shared/http/error-handler.ts";
 import { ModelCommandSchema, PopIdSchema, PopReportSchema, RolloutRequestSchema } from "../shared/sync/protocol.ts";
@@ -77,51 +77,7 @@ export function controlApp(deps: ControlDeps): Hono {
     const q = parseOrThrow(StreamQuerySchema, c.req.query(), "query");
     const lastId = Number(c.req.header("last-event-id"));
     const since = q.since ?? (Number.isInteger(lastId) && lastId >= 0 ? lastId : 0);
-    return streamSSE(c, async (stream) => {
-      const conn = { closed: false };
-      const pending: string[] = [];
-      let wake: (() => void) | undefined;
-      const unsubscribe = coordinator.subscribe((rollout) => {
-        pending.push(JSON.stringify(rollout));
-        wake?.();
-      });
-      const alerts: string[] = [];
-      const unsubscribeDrift = deps.drift?.subscribe((alert) => {
-        alerts.push(JSON.stringify(alert));
-        wake?.();
-      });
-      stream.onAbort(() => {
-        conn.closed = true;
-        wake?.();
-      });
-      // Catch-up first (from the client's last seen sequence number), then live changes.
-      const feed = await coordinator.feed(since, 0);
-      for (const rollout of feed.rollouts) {
-        await stream.writeSSE({ id: String(rollout.seq), event: "rollout", data: JSON.stringify(rollout) });
-      }
-      while (!conn.closed) {
-        for (const alert of alerts.splice(0)) {
-          await stream.writeSSE({ event: "drift_alert", data: alert });
-        }
-        const data = pending.shift();
-        if (data === undefined) {
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-            setTimeout(resolve, 15_000);
-          });
-          if (pending.length === 0 && alerts.length === 0 && !conn.closed) {
-            await stream.writeSSE({ event: "ping", data: "" });
-          }
-          continue;
-        }
-        const seq = (JSON.parse(data) as { seq: number }).seq;
-        if (seq > since) {
-          await stream.writeSSE({ id: String(seq), event: "rollout", data });
-        }
-      }
-      unsubscribe();
-      unsubscribeDrift?.();
-    });
+    return streamSSE(c, (stream) => streamChanges(stream, coordinator, deps.drift, since));
   });
 
   app.post("/v1/sync/report", edge, async (c) => {
@@ -152,4 +108,59 @@ export function controlApp(deps: ControlDeps): Hono {
 
   useErrorHandlers(app);
   return app;
+}
+
+/**
+ * One `/v1/sync/stream` connection: the rollouts after `since` first (catch-up), then each change
+ * as it happens, drift alerts as `drift_alert` events, and a ping after 15 s of silence.
+ */
+async function streamChanges(
+  stream: SSEStreamingApi,
+  coordinator: Coordinator,
+  drift: DriftService | undefined,
+  since: number,
+): Promise<void> {
+  const conn = { closed: false };
+  const pending: string[] = [];
+  let wake: (() => void) | undefined;
+  const unsubscribe = coordinator.subscribe((rollout) => {
+    pending.push(JSON.stringify(rollout));
+    wake?.();
+  });
+  const alerts: string[] = [];
+  const unsubscribeDrift = drift?.subscribe((alert) => {
+    alerts.push(JSON.stringify(alert));
+    wake?.();
+  });
+  stream.onAbort(() => {
+    conn.closed = true;
+    wake?.();
+  });
+  // Catch-up first (from the client's last seen sequence number), then live changes.
+  const feed = await coordinator.feed(since, 0);
+  for (const rollout of feed.rollouts) {
+    await stream.writeSSE({ id: String(rollout.seq), event: "rollout", data: JSON.stringify(rollout) });
+  }
+  while (!conn.closed) {
+    for (const alert of alerts.splice(0)) {
+      await stream.writeSSE({ event: "drift_alert", data: alert });
+    }
+    const data = pending.shift();
+    if (data === undefined) {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, 15_000);
+      });
+      if (pending.length === 0 && alerts.length === 0 && !conn.closed) {
+        await stream.writeSSE({ event: "ping", data: "" });
+      }
+      continue;
+    }
+    const seq = (JSON.parse(data) as { seq: number }).seq;
+    if (seq > since) {
+      await stream.writeSSE({ id: String(seq), event: "rollout", data });
+    }
+  }
+  unsubscribe();
+  unsubscribeDrift?.();
 }

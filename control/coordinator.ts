@@ -18,10 +18,10 @@ import {
   type RolloutRequest,
   type Status,
 } from "../shared/sync/protocol.ts";
-import type { ControlState, ControlStore } from "./store.ts";
+import type { ControlState, ControlStore } from "./control-store.ts";
 import type { DriftService } from "./monitoring/drift-service.ts";
 import { ExperimentSchema } from "../shared/monitoring/experiment.ts";
-import type { ExperimentStart, ExperimentStatus, ExperimentStop } from "../shared/sync/experiment-protocol.ts";
+import type { ExperimentStart, ExperimentStatus, ExperimentStop } from "../shared/sync/experiment-api.ts";
 import {
   assertNoExperiment,
   experimentId,
@@ -32,7 +32,7 @@ import {
   stopIn,
   tallyIn,
 } from "./experiments.ts";
-import { next, pushHistory } from "./rollout-change.ts";
+import { advanceRollout, pushHistory } from "./rollout-change.ts";
 
 export interface CoordinatorOptions {
   store: ControlStore;
@@ -79,13 +79,18 @@ export class Coordinator {
         if (current?.stable !== undefined && current.stable !== req.version) {
           pushHistory(s, req.model, current.stable);
         }
-        return next(s, req.model, { stable: req.version, ...(canary ? { canary } : {}) }, "rollout");
+        return advanceRollout(s, req.model, { stable: req.version, ...(canary ? { canary } : {}) }, "rollout");
       }
       if (current?.stable === undefined) {
         throw new ApiError(409, "no_stable_version", `Roll ${req.model} out to the stable channel before a canary.`);
       }
       const percent = req.percent ?? DEFAULT_CANARY_PERCENT;
-      return next(s, req.model, { stable: current.stable, canary: { version: req.version, percent } }, "rollout");
+      return advanceRollout(
+        s,
+        req.model,
+        { stable: current.stable, canary: { version: req.version, percent } },
+        "rollout",
+      );
     });
   }
 
@@ -98,7 +103,7 @@ export class Coordinator {
       if (current.stable !== undefined) {
         pushHistory(s, model, current.stable);
       }
-      return next(s, model, { stable: current.canary.version }, "promote");
+      return advanceRollout(s, model, { stable: current.canary.version }, "promote");
     });
   }
 
@@ -251,13 +256,13 @@ export class Coordinator {
     }
     if (running || current?.canary) {
       // Leaving the canary or the experiment: its PoPs go back to the stable version's artifacts.
-      return next(s, model, current?.stable === undefined ? {} : { stable: current.stable }, reason, note);
+      return advanceRollout(s, model, current?.stable === undefined ? {} : { stable: current.stable }, reason, note);
     }
     const previous = s.history[model]?.pop();
     if (previous === undefined) {
       throw new ApiError(409, "nothing_to_roll_back", `${model} has no earlier version to go back to.`);
     }
-    return next(s, model, { stable: previous }, reason, note);
+    return advanceRollout(s, model, { stable: previous }, reason, note);
   }
 
   private gateBreach(s: ControlState, report: PopReport): ModelRollout | undefined {

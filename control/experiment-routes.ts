@@ -7,7 +7,7 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { readJson } from "../shared/http/read-json.ts";
 import { ExperimentSchema } from "../shared/monitoring/experiment.ts";
-import { ExperimentStartSchema, ExperimentStopSchema } from "../shared/sync/experiment-protocol.ts";
+import { ExperimentStartSchema, ExperimentStopSchema } from "../shared/sync/experiment-api.ts";
 import { parseOrThrow } from "../shared/tasks/request-validation.ts";
 import type { Coordinator } from "./coordinator.ts";
 

@@ -10,16 +10,10 @@
  */
 import { ApiError } from "../shared/errors.ts";
 import { compareArms, type Experiment, wilson } from "../shared/monitoring/experiment.ts";
-import type {
-  Arm,
-  ArmHealth,
-  ArmStats,
-  ExperimentRecord,
-  ExperimentStatus,
-} from "../shared/sync/experiment-protocol.ts";
+import type { Arm, ArmHealth, ArmStats, ExperimentRecord, ExperimentStatus } from "../shared/sync/experiment-api.ts";
 import type { ModelRollout, PopReport } from "../shared/sync/protocol.ts";
-import { next, pushHistory } from "./rollout-change.ts";
-import type { ControlState } from "./store.ts";
+import { advanceRollout, pushHistory } from "./rollout-change.ts";
+import type { ControlState } from "./control-store.ts";
 
 /** Stopped experiments kept for `status` (the oldest go first). */
 const MAX_STOPPED = 100;
@@ -57,7 +51,7 @@ export function startIn(s: ControlState, e: Experiment, now: number): ModelRollo
   s.experiments[e.id] = { ...e, started_at: now, outcomes: { control: zero(), candidate: zero() } };
   pruneStopped(s);
   const { model: _model, ...fleet } = e;
-  return next(
+  return advanceRollout(
     s,
     e.model,
     { stable: e.control, experiment: { ...fleet, started_at: now } },
@@ -76,7 +70,7 @@ export function stopIn(s: ControlState, id: string, keep: Arm, now: number): Mod
   if (keep === "candidate") {
     pushHistory(s, record.model, record.control);
   }
-  return next(s, record.model, { stable: record[keep] }, "experiment", `stop ${id}: kept ${keep}`);
+  return advanceRollout(s, record.model, { stable: record[keep] }, "experiment", `stop ${id}: kept ${keep}`);
 }
 
 /** Records the end of an experiment without changing the rollout (the caller does). */

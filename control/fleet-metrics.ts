@@ -12,15 +12,27 @@ const BREAKER = { closed: 0, "half-open": 1, open: 2 } as const;
 
 export function fleetMetrics(status: () => Promise<Status>, options: { defaultMetrics?: boolean } = {}): Registry {
   const registry = new Registry();
-  const registers = [registry];
-  // Registered on creation; kept here so they do not read as side effects.
-  const collectors: (Gauge | Counter)[] = [];
-  // One status read per scrape, shared by every collector below.
+  const read = oneReadPerScrape(status);
+  controlStateCollectors([registry], read);
+  fleetTrafficCollectors([registry], read);
+  if (options.defaultMetrics ?? true) {
+    collectDefaultMetrics({ register: registry, prefix: "edgefleet_control_" });
+  }
+  return registry;
+}
+
+/** One status read per scrape, shared by every collector: the first collector's read is reused until it settles. */
+function oneReadPerScrape(status: () => Promise<Status>): () => Promise<Status> {
   let pending: Promise<Status> | undefined;
-  const read = () => {
+  return () => {
     pending ??= status().finally(() => setTimeout(() => (pending = undefined), 0));
     return pending;
   };
+}
+
+/** The control plane's own state: rollouts and PoPs. Collectors register on creation; returned so they do not read as side effects. */
+function controlStateCollectors(registers: Registry[], read: () => Promise<Status>): (Gauge | Counter)[] {
+  const collectors: (Gauge | Counter)[] = [];
   collectors.push(
     new Gauge({
       name: "edgefleet_control_rollout_generation",
@@ -79,6 +91,12 @@ export function fleetMetrics(status: () => Promise<Status>, options: { defaultMe
       },
     }),
   );
+  return collectors;
+}
+
+/** The fleet's traffic as each PoP reported it: requests, cache outcomes, latency, origin breakers. */
+function fleetTrafficCollectors(registers: Registry[], read: () => Promise<Status>): (Gauge | Counter)[] {
+  const collectors: (Gauge | Counter)[] = [];
   collectors.push(
     new Counter({
       name: "edgefleet_edge_requests_total",
@@ -149,8 +167,5 @@ export function fleetMetrics(status: () => Promise<Status>, options: { defaultMe
       },
     }),
   );
-  if (options.defaultMetrics ?? true) {
-    collectDefaultMetrics({ register: registry, prefix: "edgefleet_control_" });
-  }
-  return registry;
+  return collectors;
 }

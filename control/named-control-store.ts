@@ -5,7 +5,7 @@
  * leaves the old state or the new one, never half of each.
  */
 import type { NamedStore } from "../shared/ports/named-store.ts";
-import { type ControlState, ControlStateSchema, type ControlStore } from "./store.ts";
+import { type ControlState, ControlStateSchema, type ControlStore } from "./control-store.ts";
 
 const NAME = "control-state.json";
 

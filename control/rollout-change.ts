@@ -1,14 +1,20 @@
 /**
  * @module
- * The two edits every change of desired state is made of, shared by rollouts and experiments:
- * the next generation of a model's rollout (announced on the feed with a new sequence number),
- * and the stack of earlier stable versions that `rollback` returns to.
+ * The two edits every change of desired state is made of, shared by rollouts and experiments.
+ * Both mutate the control state they are given (inside the coordinator's `change`): advancing a
+ * model's rollout to its next generation (announced on the feed with a new sequence number),
+ * and pushing on the stack of earlier stable versions that `rollback` returns to.
  */
 import type { ModelRollout } from "../shared/sync/protocol.ts";
-import type { ControlState } from "./store.ts";
+import type { ControlState } from "./control-store.ts";
 
-/** The next generation of a model's rollout: always a higher generation and a new sequence number. */
-export function next(
+/**
+ * Advances a model's rollout in `s` to its next generation, in place: takes the next sequence
+ * number (`s.seq`), stores the new rollout as the model's (`s.rollouts[model]`) and returns it.
+ * Always a higher generation and a new sequence number. Callers run it inside the coordinator's
+ * `change`, which saves `s` whole afterwards and announces the returned rollout.
+ */
+export function advanceRollout(
   s: ControlState,
   model: string,
   target: Pick<ModelRollout, "stable" | "canary" | "experiment">,
@@ -30,6 +36,7 @@ export function next(
   return rollout;
 }
 
+/** Pushes `version` on the model's stack of earlier stable versions in `s`, in place (the last 100 are kept). */
 export function pushHistory(s: ControlState, model: string, version: string): void {
   const h = (s.history[model] ??= []);
   h.push(version);

@@ -1,6 +1,6 @@
 /**
  * @module
- * The `x-edgefleet-*` headers every inference answer carries (DESIGN.md, "HTTP").
+ * The `x-edgefleet-*` headers every inference answer carries (README.md, "API").
  */
 import type { Context } from "hono";
 import type { ModelManifest } from "../shared/manifest/model-manifest.ts";

@@ -1,6 +1,6 @@
 /**
  * @module
- * The origin app: the same HTTP API as the edge (DESIGN.md, "HTTP"), answered by the
+ * The origin app: the same HTTP API as the edge (README.md, "API"), answered by the
  * origin's backends, with load signals on every answer, deadlines honoured and a drain mode
  * for graceful shutdown. The Node server and the Lambda handler both serve this app.
  */

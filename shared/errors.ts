@@ -15,7 +15,7 @@ export type ErrorType =
   | "server_error"
   | "timeout_error";
 
-/** Every status this API answers errors with (DESIGN.md, "HTTP"). */
+/** Every status this API answers errors with (README.md, "API"). */
 export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 500 | 502 | 503 | 504;
 
 const TYPE_BY_STATUS: Record<ErrorStatus, ErrorType> = {

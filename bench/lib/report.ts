@@ -1,5 +1,5 @@
 /**
- * The benchmark contract (DESIGN.md, "Benchmarks"): a readable table by default, or with
+ * The benchmark contract (README.md, "Performance"): a readable table by default, or with
  * `--json` exactly one JSON object `{bench, metrics, notes}` on stdout and nothing else.
  */
 

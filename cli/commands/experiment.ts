@@ -8,7 +8,7 @@
 import { defineCommand } from "citty";
 import { z } from "zod";
 import { ExperimentSchema } from "../../shared/monitoring/experiment.ts";
-import { ArmSchema } from "../../shared/sync/experiment-protocol.ts";
+import { ArmSchema } from "../../shared/sync/experiment-api.ts";
 import { asControlErrors, controlClient, serverArg, tokenArg } from "../control/control-args.ts";
 import { formatExperiment } from "../control/format-experiment.ts";
 import { jsonArg, printResult, UserError } from "../output.ts";

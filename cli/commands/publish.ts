@@ -88,7 +88,8 @@ export const publishCommand = defineCommand({
     }
     const task = TaskSchema.safeParse(args.task);
     if (!task.success) {
-      throw new UserError(`--task must be one of ${TaskSchema.options.join(", ")}`);
+      // The schema's own message: it says why a known but unsupported task (text-classification) is refused.
+      throw new UserError(`--task ${args.task}: ${task.error.issues[0]?.message ?? "unknown task"}`);
     }
     if (task.data === "cache-scorer") {
       throw new UserError(

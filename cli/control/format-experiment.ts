@@ -3,7 +3,7 @@
  * The human form of an experiment's status: one line per arm (version, traffic, accuracy with
  * its interval, drift) and a verdict line from the significance test.
  */
-import type { ArmStats, ExperimentStatus } from "../../shared/sync/experiment-protocol.ts";
+import type { ArmStats, ExperimentStatus } from "../../shared/sync/experiment-api.ts";
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 

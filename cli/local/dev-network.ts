@@ -23,7 +23,7 @@ import type { OriginTableSchema } from "../../edge/router/origin-table.ts";
 import { buildManifest, type BuiltModel } from "../models/build-manifest.ts";
 import { defaultModelSources } from "../models/default-models.ts";
 import { createDevRegistry } from "./dev-registry.ts";
-import { buildEdgeBundle } from "./edge-bundle.ts";
+import { buildEdgeBundle, type EdgeBundle } from "./edge-bundle.ts";
 import { type RunningEdge, startEdge } from "./edge-miniflare.ts";
 import { fileLogger } from "./file-logger.ts";
 import { installOriginModels } from "./origin-models.ts";
@@ -77,14 +77,7 @@ export async function startDevNetwork(o: DevNetworkOptions): Promise<DevNetwork>
   // Each step with the time since the start, so a slow start shows where it spent its time.
   const say = (m: string) => progress(`[${((performance.now() - started) / 1000).toFixed(1)} s] ${m}`);
   const stateDir = resolve(o.stateDir);
-  const named: [number, string][] = [
-    ...o.ports.pops.map((p, i): [number, string] => [p, `edge ${POPS[i]}`]),
-    [o.ports.control, "control plane"],
-    ...o.ports.origins.map((p, i): [number, string] => [p, `origin ${REGIONS[i]}`]),
-  ];
-  for (const [port, what] of named) {
-    await assertPortFree(port, o.host, what);
-  }
+  await assertPortsFree(o);
   const adminToken = o.adminToken ?? randomBytes(16).toString("hex");
   const operatorToken = o.operatorToken ?? randomBytes(16).toString("hex");
   const edgeToken = randomBytes(16).toString("hex");
@@ -125,36 +118,19 @@ export async function startDevNetwork(o: DevNetworkOptions): Promise<DevNetwork>
 
     say("Starting edges pop-a and pop-b (workerd)…");
     const originVersion = models.find((m) => m.manifest.id === ORIGIN_MODEL)?.manifest.version ?? "0.0.0";
-    const edges = await Promise.all(
-      POPS.map(async (pop, i) =>
-        startEdge({
-          pop,
-          adminToken,
-          host: o.host,
-          port: o.ports.pops[i] ?? 0,
-          bundle: await bundle,
-          logFile: join(stateDir, "logs", `edge-${pop}.log`),
-          vars: {
-            LOG_LEVEL: "info",
-            CONTROL_URL: control.url,
-            CONTROL_TOKEN: edgeToken,
-            TRUSTED_ROOT: registry.root,
-            // Each PoP prefers "its" region and fails over to the other.
-            ORIGINS: JSON.stringify(originTable(origins, i, originVersion)),
-          },
-        }),
-      ),
-    );
+    const edges = await startDevEdges(o, stateDir, await bundle, {
+      adminToken,
+      edgeToken,
+      controlUrl: control.url,
+      trustedRoot: registry.root,
+      originTables: POPS.map((_, i) => originTable(origins, i, originVersion)),
+    });
     for (const edge of edges) {
       closers.push(() => edge.close());
     }
 
     say("Rolling the models out through the control plane; the PoPs pull, verify and warm them…");
-    const operator = new ControlClient(control.url, operatorToken);
-    for (const { manifest } of models) {
-      await operator.rollout({ model: manifest.id, version: manifest.version, channel: "stable" });
-    }
-    await Promise.all(edges.map((e) => syncUntilServing(e, adminToken, models, control)));
+    await rollOutEverywhere(control, operatorToken, models, edges, adminToken);
     await Promise.all(origins.map((x) => x.running.prepared));
     const loop = syncLoop(edges, adminToken, o.syncEveryMs ?? 2000);
     closers.push(loop.stop); // stopped first: closers run in reverse
@@ -179,6 +155,67 @@ export async function startDevNetwork(o: DevNetworkOptions): Promise<DevNetwork>
     await close();
     throw error;
   }
+}
+
+/** Every port the network will listen on is free, or it says which one is taken (and by what it would be). */
+async function assertPortsFree(o: DevNetworkOptions): Promise<void> {
+  const named: [number, string][] = [
+    ...o.ports.pops.map((p, i): [number, string] => [p, `edge ${POPS[i]}`]),
+    [o.ports.control, "control plane"],
+    ...o.ports.origins.map((p, i): [number, string] => [p, `origin ${REGIONS[i]}`]),
+  ];
+  for (const [port, what] of named) {
+    await assertPortFree(port, o.host, what);
+  }
+}
+
+/** Starts one workerd edge per PoP, each preferring "its" region's origin and failing over to the other. */
+function startDevEdges(
+  o: DevNetworkOptions,
+  stateDir: string,
+  bundle: EdgeBundle,
+  shared: {
+    adminToken: string;
+    edgeToken: string;
+    controlUrl: string;
+    trustedRoot: string;
+    originTables: OriginTableInput[];
+  },
+): Promise<RunningEdge[]> {
+  return Promise.all(
+    POPS.map((pop, i) =>
+      startEdge({
+        pop,
+        adminToken: shared.adminToken,
+        host: o.host,
+        port: o.ports.pops[i] ?? 0,
+        bundle,
+        logFile: join(stateDir, "logs", `edge-${pop}.log`),
+        vars: {
+          LOG_LEVEL: "info",
+          CONTROL_URL: shared.controlUrl,
+          CONTROL_TOKEN: shared.edgeToken,
+          TRUSTED_ROOT: shared.trustedRoot,
+          ORIGINS: JSON.stringify(shared.originTables[i]),
+        },
+      }),
+    ),
+  );
+}
+
+/** Rolls every model out as stable and waits until each edge has pulled, verified and warmed it. */
+async function rollOutEverywhere(
+  control: RunningControlPlane,
+  operatorToken: string,
+  models: readonly BuiltModel[],
+  edges: readonly RunningEdge[],
+  adminToken: string,
+): Promise<void> {
+  const operator = new ControlClient(control.url, operatorToken);
+  for (const { manifest } of models) {
+    await operator.rollout({ model: manifest.id, version: manifest.version, channel: "stable" });
+  }
+  await Promise.all(edges.map((e) => syncUntilServing(e, adminToken, models, control)));
 }
 
 interface DevOrigin {

@@ -30,7 +30,6 @@ export interface UseLiteLayer {
 export function readUseLiteLayer(graph: TfGraph, index: number, input: string, inputWidth: number): UseLiteLayer {
   const p = `${STACK}/Layer_${index}/TransformerLayer`;
   const mha = `${p}/MultiheadAttention`;
-  const attention = `${mha}/DotProductAttention/BaseDotProductAttention`;
 
   const attentionNorm = readLayerNorm(graph, `${p}/layer_prepostprocess/layer_norm`, input, inputWidth);
 
@@ -43,6 +42,38 @@ export function readUseLiteLayer(graph: TfGraph, index: number, input: string, i
     throw new Error(`USE-lite import: layer ${index} does not split q, k, v into equal ${inputWidth}-wide parts`);
   }
 
+  const [heads, headDim] = readHeadSplit(graph, mha, index, inputWidth);
+  const queryScale = readDotProductAttention(graph, mha, index);
+  const attentionOutput = readConv1x1(graph, `${mha}/output_transform_single`, `${mha}/ExpandDims_1`, inputWidth);
+  graph.expect(`${mha}/Squeeze_1`, "Squeeze", [`${mha}/output_transform_single/BiasAdd`]);
+  const width = attentionOutput.kernel.cols;
+
+  const residualInput = graph.expect(`${p}/layer_postprocess/add`, "Add", [`${mha}/Squeeze_1`, undefined]).input[1];
+  const residual = residualInput === input ? undefined : readResidualProjection(graph, p, input, inputWidth, width);
+  if (residual === undefined && inputWidth !== width) {
+    throw new Error(`USE-lite import: layer ${index} changes width without a residual projection`);
+  }
+
+  const { ffnNorm, ffnIn, ffnOut } = readFeedForward(graph, p, index, width);
+
+  return {
+    inputWidth,
+    width,
+    attentionNorm,
+    qkv,
+    heads,
+    headDim,
+    queryScale,
+    attentionOutput,
+    residual,
+    ffnNorm,
+    ffnIn,
+    ffnOut,
+  };
+}
+
+/** q, k and v each reshaped to [batch, time, heads, headDim] with heads before time; the heads tile the width. */
+function readHeadSplit(graph: TfGraph, mha: string, index: number, inputWidth: number): readonly [number, number] {
   // split:0 → queries, split:1 → keys, split:2 → values; each reshaped to [batch, time, heads, headDim].
   const suffixes = ["", "_1", "_2"] as const;
   const headShapes = suffixes.map((suffix, part) => {
@@ -65,7 +96,12 @@ export function readUseLiteLayer(graph: TfGraph, index: number, input: string, i
   if (heads * headDim !== inputWidth || headShapes.some(([h, d]) => h !== heads || d !== headDim)) {
     throw new Error(`USE-lite import: layer ${index} heads do not tile the ${inputWidth}-wide projections`);
   }
+  return [heads, headDim];
+}
 
+/** softmax(q · scale · kᵀ + padding mask) · v; returns the scale applied to the queries. */
+function readDotProductAttention(graph: TfGraph, mha: string, index: number): number {
+  const attention = `${mha}/DotProductAttention/BaseDotProductAttention`;
   const scaled = graph.expect(`${mha}/mul`, "Mul", [`${mha}/split_heads/transpose`, undefined]);
   const queryScale = graph.scalar(scaled.input[1] ?? "");
   graph.expect(`${attention}/MatMul`, "BatchMatMul", [`${mha}/mul`, `${mha}/split_heads_1/transpose`]);
@@ -93,16 +129,16 @@ export function readUseLiteLayer(graph: TfGraph, index: number, input: string, i
     `${mha}/combine_heads/combine_last_two_dimensions/Reshape`,
     undefined,
   ]);
-  const attentionOutput = readConv1x1(graph, `${mha}/output_transform_single`, `${mha}/ExpandDims_1`, inputWidth);
-  graph.expect(`${mha}/Squeeze_1`, "Squeeze", [`${mha}/output_transform_single/BiasAdd`]);
-  const width = attentionOutput.kernel.cols;
+  return queryScale;
+}
 
-  const residualInput = graph.expect(`${p}/layer_postprocess/add`, "Add", [`${mha}/Squeeze_1`, undefined]).input[1];
-  const residual = residualInput === input ? undefined : readResidualProjection(graph, p, input, inputWidth, width);
-  if (residual === undefined && inputWidth !== width) {
-    throw new Error(`USE-lite import: layer ${index} changes width without a residual projection`);
-  }
-
+/** The pre-norm ReLU feed-forward block with its residual connection. */
+function readFeedForward(
+  graph: TfGraph,
+  p: string,
+  index: number,
+  width: number,
+): { ffnNorm: LayerNormSpec; ffnIn: Dense; ffnOut: Dense } {
   const ffn = `${p}/FFN`;
   const ffnNorm = readLayerNorm(graph, `${ffn}/layer_prepostprocess/layer_norm`, `${p}/layer_postprocess/add`, width);
   graph.expect(`${ffn}/Gather/GatherNd`, "GatherNd", [`${ffn}/layer_prepostprocess/layer_norm/add_1`, undefined]);
@@ -116,21 +152,7 @@ export function readUseLiteLayer(graph: TfGraph, index: number, input: string, i
   graph.expect(`${ffn}/Squeeze`, "Squeeze", [`${ffn}/conv2/BiasAdd`]);
   graph.expect(`${ffn}/Scatter/ScatterNd`, "ScatterNd", [undefined, `${ffn}/Squeeze`, undefined]);
   graph.expect(`${ffn}/layer_postprocess/add`, "Add", [`${ffn}/Scatter/ScatterNd`, `${p}/layer_postprocess/add`]);
-
-  return {
-    inputWidth,
-    width,
-    attentionNorm,
-    qkv,
-    heads,
-    headDim,
-    queryScale,
-    attentionOutput,
-    residual,
-    ffnNorm,
-    ffnIn,
-    ffnOut,
-  };
+  return { ffnNorm, ffnIn, ffnOut };
 }
 
 /** scale · (x − mean) / sqrt(var + eps) + bias, over the last axis, spelled out in TF ops. */

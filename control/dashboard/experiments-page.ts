@@ -6,7 +6,7 @@
  */
 import { html } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
-import type { ArmStats, ExperimentStatus } from "../../shared/sync/experiment-protocol.ts";
+import type { ArmStats, ExperimentStatus } from "../../shared/sync/experiment-api.ts";
 import { intervalChart } from "./charts.ts";
 import { layout, pct } from "./page.ts";
 

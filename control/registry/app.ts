@@ -46,37 +46,7 @@ function notFound(what: string): ApiError {
 
 export function registryApp(deps: RegistryReadDeps): Hono {
   const app = new Hono();
-  // The latest targets metadata (to resolve target paths), re-read when its bytes change.
-  let targetsCache: { etag: string; targets: Record<string, TargetFile> } | null = null;
-  // Manifests by digest: immutable, so only a bound (the catalogue's size, with room) is needed.
-  const manifests = boundedCache<string, ModelManifest>({ max: 256 });
-
-  async function latestTargets(): Promise<Record<string, TargetFile>> {
-    const bytes = await deps.metadata.get("targets.json");
-    if (!bytes) {
-      throw notFound("targets metadata");
-    }
-    const etag = await sha256Hex(bytes);
-    if (targetsCache?.etag !== etag) {
-      const envelope = parseEnvelope(bytes, "targets");
-      targetsCache = { etag, targets: TargetsSchema.parse(envelope.signed).targets };
-    }
-    return targetsCache.targets;
-  }
-
-  async function manifestBySha(sha256: string): Promise<ModelManifest> {
-    const cached = manifests.get(sha256);
-    if (cached) {
-      return cached;
-    }
-    const bytes = await deps.blobs.get(sha256);
-    if (!bytes) {
-      throw new ApiError(500, "registry_incomplete", `manifest blob ${sha256} is missing`);
-    }
-    const manifest = ModelManifestSchema.parse(JSON.parse(new TextDecoder().decode(bytes)));
-    manifests.set(sha256, manifest);
-    return manifest;
-  }
+  const index = new RegistryIndex(deps);
 
   useErrorHandlers(app, { notFound: () => notFound("that path") });
 
@@ -94,49 +64,7 @@ export function registryApp(deps: RegistryReadDeps): Hono {
     return serveRepresentation(c.req.raw, bytesRep(bytes, `"${await sha256Hex(bytes)}"`, "application/json", cache));
   });
 
-  app.get("/targets/:path{.+}", async (c) => {
-    const m = TARGET_FILE.exec(c.req.param("path"));
-    if (!m || m[2] === undefined || m[3] === undefined) {
-      throw notFound("that target");
-    }
-    const [dir, hash, name] = [m[1] ?? "", m[2], m[3]];
-    const path = `${dir}${name}`;
-    const targets = await latestTargets();
-    const target = targets[path];
-    if (!target || target.hashes.sha256 !== hash) {
-      throw notFound(`target ${path} with sha256 ${hash}`);
-    }
-    const etag = `"${hash}"`;
-    const file = parseFileTarget(path);
-    if (file) {
-      const manifestInfo = targets[manifestTarget(file.id, file.version)];
-      const manifest = manifestInfo?.hashes.sha256 ? await manifestBySha(manifestInfo.hashes.sha256) : null;
-      const entry = manifest?.files.find((f) => f.name === file.name && f.sha256 === hash);
-      if (!entry) {
-        throw new ApiError(500, "registry_incomplete", `no manifest lists ${path}`);
-      }
-      const chunks = entry.chunks ?? [{ sha256: entry.sha256, size: entry.size }];
-      return serveRepresentation(c.req.raw, {
-        size: entry.size,
-        etag,
-        contentType: "application/octet-stream",
-        cacheControl: IMMUTABLE,
-        body: (s, e) => chunkedBody(deps.blobs, chunks, s, e),
-      });
-    }
-    const bytes = await deps.blobs.get(hash);
-    if (!bytes) {
-      throw notFound(`target ${path}`);
-    }
-    if (bytes.byteLength !== target.length) {
-      throw new ApiError(
-        500,
-        "registry_corrupt",
-        `stored ${path} is ${bytes.byteLength} bytes, signed ${target.length}`,
-      );
-    }
-    return serveRepresentation(c.req.raw, bytesRep(bytes, etag, "application/json", IMMUTABLE));
-  });
+  app.get("/targets/:path{.+}", (c) => serveTarget(c.req.raw, c.req.param("path"), deps.blobs, index));
 
   app.get("/chunks/:sha256{[0-9a-f]{64}}", async (c) => {
     const sha256 = c.req.param("sha256");
@@ -163,4 +91,96 @@ export function registryApp(deps: RegistryReadDeps): Hono {
   });
 
   return app;
+}
+
+/**
+ * The registry's signed state as the read API resolves paths against it: the latest targets
+ * metadata (re-read when its bytes change) and the manifests it names (a bounded memo).
+ */
+class RegistryIndex {
+  private readonly deps: RegistryReadDeps;
+  private targetsCache: { etag: string; targets: Record<string, TargetFile> } | null = null;
+  // Manifests by digest: immutable, so only a bound (the catalogue's size, with room) is needed.
+  private readonly manifests = boundedCache<string, ModelManifest>({ max: 256 });
+
+  constructor(deps: RegistryReadDeps) {
+    this.deps = deps;
+  }
+
+  async latestTargets(): Promise<Record<string, TargetFile>> {
+    const bytes = await this.deps.metadata.get("targets.json");
+    if (!bytes) {
+      throw notFound("targets metadata");
+    }
+    const etag = await sha256Hex(bytes);
+    if (this.targetsCache?.etag !== etag) {
+      const envelope = parseEnvelope(bytes, "targets");
+      this.targetsCache = { etag, targets: TargetsSchema.parse(envelope.signed).targets };
+    }
+    return this.targetsCache.targets;
+  }
+
+  async manifestBySha(sha256: string): Promise<ModelManifest> {
+    const cached = this.manifests.get(sha256);
+    if (cached) {
+      return cached;
+    }
+    const bytes = await this.deps.blobs.get(sha256);
+    if (!bytes) {
+      throw new ApiError(500, "registry_incomplete", `manifest blob ${sha256} is missing`);
+    }
+    const manifest = ModelManifestSchema.parse(JSON.parse(new TextDecoder().decode(bytes)));
+    this.manifests.set(sha256, manifest);
+    return manifest;
+  }
+}
+
+/**
+ * `GET /targets/<dir>/<sha256>.<name>`: a target the latest targets metadata signs with that
+ * hash — a model file assembled from the chunks its manifest lists, anything else (a manifest)
+ * from the blob store, checked against its signed length.
+ */
+async function serveTarget(
+  request: Request,
+  targetPath: string,
+  blobs: BlobStore,
+  index: RegistryIndex,
+): Promise<Response> {
+  const m = TARGET_FILE.exec(targetPath);
+  if (!m || m[2] === undefined || m[3] === undefined) {
+    throw notFound("that target");
+  }
+  const [dir, hash, name] = [m[1] ?? "", m[2], m[3]];
+  const path = `${dir}${name}`;
+  const targets = await index.latestTargets();
+  const target = targets[path];
+  if (!target || target.hashes.sha256 !== hash) {
+    throw notFound(`target ${path} with sha256 ${hash}`);
+  }
+  const etag = `"${hash}"`;
+  const file = parseFileTarget(path);
+  if (file) {
+    const manifestInfo = targets[manifestTarget(file.id, file.version)];
+    const manifest = manifestInfo?.hashes.sha256 ? await index.manifestBySha(manifestInfo.hashes.sha256) : null;
+    const entry = manifest?.files.find((f) => f.name === file.name && f.sha256 === hash);
+    if (!entry) {
+      throw new ApiError(500, "registry_incomplete", `no manifest lists ${path}`);
+    }
+    const chunks = entry.chunks ?? [{ sha256: entry.sha256, size: entry.size }];
+    return serveRepresentation(request, {
+      size: entry.size,
+      etag,
+      contentType: "application/octet-stream",
+      cacheControl: IMMUTABLE,
+      body: (s, e) => chunkedBody(blobs, chunks, s, e),
+    });
+  }
+  const bytes = await blobs.get(hash);
+  if (!bytes) {
+    throw notFound(`target ${path}`);
+  }
+  if (bytes.byteLength !== target.length) {
+    throw new ApiError(500, "registry_corrupt", `stored ${path} is ${bytes.byteLength} bytes, signed ${target.length}`);
+  }
+  return serveRepresentation(request, bytesRep(bytes, etag, "application/json", IMMUTABLE));
 }

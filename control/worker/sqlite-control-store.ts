@@ -5,7 +5,7 @@
  * the answer to the operator until the write is durable, so an acknowledged rollout survives
  * a restart or an eviction.
  */
-import { type ControlState, ControlStateSchema, type ControlStore } from "../store.ts";
+import { type ControlState, ControlStateSchema, type ControlStore } from "../control-store.ts";
 
 export class SqliteControlStore implements ControlStore {
   private readonly sql: SqlStorage;

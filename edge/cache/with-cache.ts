@@ -11,10 +11,12 @@ import type { Context } from "hono";
 import type { CachedAnswer } from "../../shared/cache/cache-entry.ts";
 import { hashKeyText, keyTexts, type PartitionParts } from "../../shared/cache/cache-keys.ts";
 import type { LookupResult } from "../../shared/cache/partition-cache.ts";
+import type { VerifierChoice } from "../../shared/cache/cache-store.ts";
+import type { ScorerModel } from "../../shared/cache/scorer/scorer-model.ts";
 import { ApiError } from "../../shared/errors.ts";
 import type { EdgeEnv } from "../env.ts";
 import { replayAnswer } from "./answer-replay.ts";
-import { cacheEmbedder } from "./cache-embedder.ts";
+import { type CacheEmbedder, cacheEmbedder } from "./cache-embedder.ts";
 import { cachePolicy } from "./cache-policy.ts";
 import type { EdgeCache } from "./cache-settings.ts";
 import { toCachedAnswer } from "./capture-answer.ts";
@@ -51,25 +53,12 @@ export async function withCache(
   }
   const embedder = call.semanticQuery === undefined ? undefined : await cacheEmbedder(c, cache.settings.embedderId);
   const scorer = embedder ? await tenantScorer(c) : undefined;
-  const parts: PartitionParts = {
-    tenant: tenantOf(c),
-    route: call.route,
-    model: call.model,
-    modelVersion: call.modelVersion,
-    ...(embedder ? { embedder: embedder.digest } : {}),
-    ...(scorer ? { scorer: scorer.version } : {}),
-    fields: call.fields,
-  };
   // The isolate's own copy first: a repeated request costs neither a hash nor a round trip.
-  const texts = keyTexts(parts, call.request);
+  const texts = keyTexts(partitionParts(c, call, embedder, scorer), call.request);
   const hotKey = cache.hot ? HotAnswers.keyOf(texts) : undefined;
-  if (policy.read && hotKey !== undefined) {
-    const answer = cache.hot?.get(hotKey, Date.now());
-    if (answer) {
-      const res = served(answer, "hit", pop);
-      res.headers.set("server-timing", "cache-l1");
-      return res;
-    }
+  const hot = policy.read ? hotAnswer(cache, hotKey, pop) : undefined;
+  if (hot) {
+    return hot;
   }
   const [partition, exact] = await Promise.all([hashKeyText(texts.partition), hashKeyText(texts.exact)]);
   let vector: Float32Array | undefined;
@@ -87,10 +76,7 @@ export async function withCache(
       vector = await timing.time("embed", () => embedder.embed(query));
       // The tenant may have chosen similarity alone; the node's setting applies otherwise.
       const chosen = (await c.get("deps").tenants?.get(c.get("principal").tenant))?.cache_verifier;
-      const verifier = chosen ?? cache.settings.verifier;
-      const judge = lookupScorer(c, scorer, policy.threshold, verifier);
-      const threshold = searchThreshold(c, policy.threshold, scorer);
-      const semantic = { query, vector, threshold, verifier, ...(judge ? { scorer: judge } : {}) };
+      const semantic = semanticSearch(c, query, vector, policy.threshold, scorer, chosen ?? cache.settings.verifier);
       result = await timing.time("cache-semantic", () => cache.store.lookup(partition, { exactKey: exact, semantic }));
       await recordSemanticHit(c, result, query, scorer);
     }
@@ -99,81 +85,157 @@ export async function withCache(
     }
   }
   if (result.kind === "hit" || result.kind === "semantic") {
-    if (result.kind === "hit" && hotKey !== undefined) {
-      cache.hot?.set(hotKey, result.answer, result.expiresAt, Date.now());
-    }
-    const res = served(result.answer, result.kind, pop);
-    if (result.kind === "semantic") {
-      res.headers.set("x-edgefleet-similarity", result.similarity.toFixed(4));
-    }
-    timing.write(res.headers);
-    return res;
+    return servedFromStore(result, cache, hotKey, pop, timing);
   }
-  if (result.kind === "miss" && result.rejected) {
-    c.get("deps").log.log("info", "cache.rejected", {
-      request_id: c.get("requestId"),
-      route: call.route,
-      model: call.model,
-      reason: result.rejected.reason,
-      similarity: Math.round(result.rejected.similarity * 1e4) / 1e4,
-    });
+  const rejected = result.kind === "miss" ? result.rejected : undefined;
+  if (rejected) {
+    logRejected(c, call, rejected);
   }
   let fresh: Response;
   try {
     fresh = await produce();
   } catch (error) {
-    // Every origin failed (and the edge has no model of its own): what the cache last knew is
-    // better than an error, so an expired entry is served, marked as a fallback with its age.
-    const stale =
-      policy.read && ApiError.is(error) && (error.status === 503 || error.status === 504)
-        ? await cache.store.lookup(partition, { exactKey: exact, allowStale: true })
-        : undefined;
-    if (stale?.kind !== "stale") {
-      throw error;
-    }
-    const res = replayAnswer(stale.answer);
-    res.headers.set("x-edgefleet-cache", "hit");
-    res.headers.set("x-edgefleet-served-by", "edge-fallback");
-    res.headers.set("x-edgefleet-model-version", stale.answer.modelVersion);
-    res.headers.set("age", String(Math.round((stale.ageMs + cache.settings.ttlMs) / 1000)));
-    return res;
+    return staleFallback(error, cache, policy.read, partition, exact);
   }
   const produced = mark(fresh, "miss");
   timing.write(produced.headers);
-  if (result.kind === "miss" && result.rejected) {
-    produced.headers.set("x-edgefleet-cache-rejected", result.rejected.reason);
+  if (rejected) {
+    produced.headers.set("x-edgefleet-cache-rejected", rejected.reason);
   }
-  // A degraded answer (the edge's own model standing in for an origin) is served, never stored.
-  const degraded = produced.headers.get("x-edgefleet-served-by") === "edge-fallback";
-  if (!policy.write || produced.status !== 200 || !produced.body || degraded) {
+  const body = policy.write ? storableBody(produced) : null;
+  if (!body) {
     return produced;
   }
-  const [toClient, toCache] = produced.body.tee();
-  const fill = storeInBackground(
-    c,
-    cache,
-    { partition, exact, hot: hotKey },
-    call,
-    embedder,
-    vector,
-    produced,
-    toCache,
-  );
-  background(c, fill);
+  const [toClient, toCache] = body.tee();
+  const fill: CacheFill = { c, cache, partition, exact, hotKey, call, embedder, vector, produced, body: toCache };
+  background(c, storeInBackground(fill));
   return new Response(toClient, produced);
 }
 
-async function storeInBackground(
+/** What the cache keys of a request are made of: everything that changes the answer, except the question. */
+function partitionParts(
   c: Context<EdgeEnv>,
-  cache: EdgeCache,
-  keys: { partition: string; exact: string; hot: string | undefined },
   call: CacheableCall,
-  embedder: Awaited<ReturnType<typeof cacheEmbedder>>,
-  vector: Float32Array | undefined,
-  produced: Response,
-  body: ReadableStream<Uint8Array>,
-): Promise<void> {
-  const text = await readLimited(body, cache.settings.maxAnswerBytes);
+  embedder: CacheEmbedder | undefined,
+  scorer: ScorerModel | undefined,
+): PartitionParts {
+  return {
+    tenant: tenantOf(c),
+    route: call.route,
+    model: call.model,
+    modelVersion: call.modelVersion,
+    ...(embedder ? { embedder: embedder.digest } : {}),
+    ...(scorer ? { scorer: scorer.version } : {}),
+    fields: call.fields,
+  };
+}
+
+/** The semantic layer's question: the query, its vector, the threshold and who judges a candidate. */
+function semanticSearch(
+  c: Context<EdgeEnv>,
+  query: string,
+  vector: Float32Array,
+  policyThreshold: number,
+  scorer: ScorerModel | undefined,
+  verifier: VerifierChoice,
+) {
+  const judge = lookupScorer(c, scorer, policyThreshold, verifier);
+  const threshold = searchThreshold(c, policyThreshold, scorer);
+  return { query, vector, threshold, verifier, ...(judge ? { scorer: judge } : {}) };
+}
+
+/** The isolate's own copy of an exact answer, when it holds one. */
+function hotAnswer(cache: EdgeCache, hotKey: string | undefined, pop: string): Response | undefined {
+  const answer = hotKey === undefined ? undefined : cache.hot?.get(hotKey, Date.now());
+  if (!answer) {
+    return undefined;
+  }
+  const res = served(answer, "hit", pop);
+  res.headers.set("server-timing", "cache-l1");
+  return res;
+}
+
+/** An answer the cache store held (exact or by meaning); an exact one is kept in the isolate too. */
+function servedFromStore(
+  result: Extract<LookupResult, { kind: "hit" | "semantic" }>,
+  cache: EdgeCache,
+  hotKey: string | undefined,
+  pop: string,
+  timing: PhaseTimer,
+): Response {
+  if (result.kind === "hit" && hotKey !== undefined) {
+    cache.hot?.set(hotKey, result.answer, result.expiresAt, Date.now());
+  }
+  const res = served(result.answer, result.kind, pop);
+  if (result.kind === "semantic") {
+    res.headers.set("x-edgefleet-similarity", result.similarity.toFixed(4));
+  }
+  timing.write(res.headers);
+  return res;
+}
+
+function logRejected(c: Context<EdgeEnv>, call: CacheableCall, rejected: { reason: string; similarity: number }): void {
+  c.get("deps").log.log("info", "cache.rejected", {
+    request_id: c.get("requestId"),
+    route: call.route,
+    model: call.model,
+    reason: rejected.reason,
+    similarity: Math.round(rejected.similarity * 1e4) / 1e4,
+  });
+}
+
+/**
+ * Every origin failed (and the edge has no model of its own): what the cache last knew is
+ * better than an error, so an expired entry is served, marked as a fallback with its age.
+ * Without one the error stands.
+ */
+async function staleFallback(
+  error: unknown,
+  cache: EdgeCache,
+  read: boolean,
+  partition: string,
+  exact: string,
+): Promise<Response> {
+  const stale =
+    read && ApiError.is(error) && (error.status === 503 || error.status === 504)
+      ? await cache.store.lookup(partition, { exactKey: exact, allowStale: true })
+      : undefined;
+  if (stale?.kind !== "stale") {
+    throw error;
+  }
+  const res = replayAnswer(stale.answer);
+  res.headers.set("x-edgefleet-cache", "hit");
+  res.headers.set("x-edgefleet-served-by", "edge-fallback");
+  res.headers.set("x-edgefleet-model-version", stale.answer.modelVersion);
+  res.headers.set("age", String(Math.round((stale.ageMs + cache.settings.ttlMs) / 1000)));
+  return res;
+}
+
+/** The body of an answer the cache may keep: a 200 with a body, and not a degraded one. */
+function storableBody(produced: Response): ReadableStream<Uint8Array> | null {
+  // A degraded answer (the edge's own model standing in for an origin) is served, never stored.
+  const degraded = produced.headers.get("x-edgefleet-served-by") === "edge-fallback";
+  return produced.status !== 200 || degraded ? null : produced.body;
+}
+
+/** What a miss's background fill needs: where to store, what was asked, and the answer's second branch. */
+interface CacheFill {
+  c: Context<EdgeEnv>;
+  cache: EdgeCache;
+  partition: string;
+  exact: string;
+  hotKey: string | undefined;
+  call: CacheableCall;
+  embedder: CacheEmbedder | undefined;
+  /** The query's embedding when the lookup computed it (else it is computed here). */
+  vector: Float32Array | undefined;
+  produced: Response;
+  body: ReadableStream<Uint8Array>;
+}
+
+async function storeInBackground(fill: CacheFill): Promise<void> {
+  const { c, cache, call, embedder, produced } = fill;
+  const text = await readLimited(fill.body, cache.settings.maxAnswerBytes);
   const answer =
     text === undefined
       ? undefined
@@ -187,17 +249,17 @@ async function storeInBackground(
     return;
   }
   const query = call.semanticQuery;
-  const semanticVector = query !== undefined && embedder ? (vector ?? (await embedder.embed(query))) : undefined;
-  await cache.store.put(keys.partition, {
-    exactKey: keys.exact,
+  const semanticVector = query !== undefined && embedder ? (fill.vector ?? (await embedder.embed(query))) : undefined;
+  await cache.store.put(fill.partition, {
+    exactKey: fill.exact,
     ...(query !== undefined && semanticVector ? { semantic: { query, vector: semanticVector } } : {}),
     answer,
     ttlMs: cache.settings.ttlMs,
     capacity: cache.settings.capacity,
   });
-  if (keys.hot !== undefined) {
+  if (fill.hotKey !== undefined) {
     const now = Date.now();
-    cache.hot?.set(keys.hot, answer, now + cache.settings.ttlMs, now);
+    cache.hot?.set(fill.hotKey, answer, now + cache.settings.ttlMs, now);
   }
   c.get("deps").log.log("debug", "cache.filled", {
     request_id: c.get("requestId"),

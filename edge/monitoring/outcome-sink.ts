@@ -1,10 +1,11 @@
 /**
  * @module
  * The `outcomes` feedback sink: at answer time the edge remembers request id → {tenant, model,
- * version, answer label} for a bounded time and count; `POST /v1/feedback` on that id (same tenant
- * only) becomes a good/bad outcome counted per model version, drained into the PoP's sync report
- * so accuracy per version is measured on real traffic. A label is compared with the remembered
- * answer's label; a score or verdict word is taken as it is (`verdictOf`).
+ * version} for a bounded time and count; `POST /v1/feedback` on that id (same tenant only) with a
+ * verdict (a score, a boolean or a verdict word: `verdictOf`) becomes a good/bad outcome counted
+ * per model version, drained into the PoP's sync report so accuracy per version is measured on
+ * real traffic. No served task answers with a class label, so a label that is not a verdict says
+ * nothing about an answer and is not counted.
  *
  * Memory per isolate: feedback must reach the isolate that answered. A Durable Object per PoP
  * would make it isolate-independent; it is not built yet (docs/monitoring.md).
@@ -19,23 +20,6 @@ interface Answered {
   tenant: string;
   model: string;
   version: string;
-  /** The answer's label (top class), when the task has one. */
-  label?: string;
-}
-
-/** The top class label of a text-classification answer, the thing a label feedback is checked against. */
-export function topLabel(output: unknown): string | undefined {
-  const labels = (output as { labels?: unknown } | null)?.labels;
-  if (!Array.isArray(labels)) {
-    return undefined;
-  }
-  let best: { label?: unknown; score?: unknown } | undefined;
-  for (const l of labels as { label?: unknown; score?: unknown }[]) {
-    if (!best || Number(l.score ?? 0) > Number(best.score ?? 0)) {
-      best = l;
-    }
-  }
-  return typeof best?.label === "string" ? best.label : undefined;
 }
 
 export class OutcomeSink implements FeedbackSink {
@@ -63,12 +47,9 @@ export class OutcomeSink implements FeedbackSink {
     if (!a || a.tenant !== event.tenant) {
       return false;
     }
-    const label = event.feedback.label;
-    const verdict =
-      verdictOf(event.feedback) ??
-      (a.label !== undefined && label !== undefined ? (String(label) === a.label ? "good" : "bad") : undefined);
+    const verdict = verdictOf(event.feedback);
     if (verdict === undefined) {
-      return false; // a label for an answer without one says nothing about it
+      return false; // a class label is no verdict on an answer that has no label
     }
     // One outcome per answer: a second feedback on the same id does not count twice.
     this.answered.delete(event.feedback.request_id);

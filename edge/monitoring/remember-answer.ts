@@ -1,23 +1,20 @@
 /**
  * @module
  * The answer path's one call into outcome monitoring: remembers the request id of a local answer
- * (tenant, model, version, top label) so `POST /v1/feedback` can later attach an outcome to it.
+ * (tenant, model, version) so `POST /v1/feedback` can later attach an outcome to it.
  */
 import type { Context } from "hono";
 import type { ModelManifest } from "../../shared/manifest/model-manifest.ts";
 import type { EdgeEnv } from "../env.ts";
-import { topLabel } from "./outcome-sink.ts";
 
-export function rememberAnswer(c: Context<EdgeEnv>, manifest: ModelManifest, output: unknown): void {
+export function rememberAnswer(c: Context<EdgeEnv>, manifest: ModelManifest): void {
   const outcomes = c.get("deps").outcomes;
   if (!outcomes) {
     return;
   }
-  const label = topLabel(output);
   outcomes.remember(c.get("requestId"), {
     tenant: c.get("principal").tenant,
     model: manifest.id,
     version: manifest.version,
-    ...(label === undefined ? {} : { label }),
   });
 }

@@ -276,10 +276,7 @@ export class OriginRouter {
     state.inFlight += 1;
     try {
       const response = await transport.send(state.entry, call, controller.signal);
-      const reported = Number(response.headers.get(QUEUE_DEPTH_HEADER));
-      if (response.headers.has(QUEUE_DEPTH_HEADER) && Number.isFinite(reported)) {
-        state.queueDepth = reported;
-      }
+      recordQueueDepth(state, response);
       const outcome = classifyResponse(response, this.now() - started);
       if (outcome.kind === "retryable") {
         await response.body?.cancel().catch(() => undefined);
@@ -304,31 +301,7 @@ export class OriginRouter {
         });
       }
       clearTimeout(timer);
-      const rest = new ReadableStream<Uint8Array>({
-        start(c) {
-          c.enqueue(first.value);
-        },
-        async pull(c) {
-          const next = await reader.read();
-          if (next.done) {
-            c.close();
-          } else {
-            c.enqueue(next.value);
-          }
-        },
-        cancel(reason) {
-          return reader.cancel(reason);
-        },
-      });
-      const guarded = guardSseStream(rest, {
-        stallMs: this.policy.stall_ms,
-        onEnd: (end: StreamOutcome) => {
-          if (end === "cut" || end === "stall" || end === "malformed") {
-            state.breaker.onFailure();
-          }
-          controller.abort();
-        },
-      });
+      const guarded = this.guardedStream(state, first.value, reader, controller);
       return this.settle(state, {
         kind: "answer",
         response,
@@ -336,21 +309,64 @@ export class OriginRouter {
         ms: outcome.ms,
       });
     } catch {
-      if (cancel?.aborted || (req.signal?.aborted && !timedOut)) {
-        state.breaker.release();
-        return { kind: "retryable", failure: "cancelled", countsAgainstOrigin: false };
-      }
-      return this.settle(state, {
-        kind: "retryable",
-        failure: timedOut ? "timeout" : "connect",
-        countsAgainstOrigin: true,
-      });
+      return this.failed(state, timedOut, req.signal, cancel);
     } finally {
       clearTimeout(timer);
       state.inFlight -= 1;
       req.signal?.removeEventListener("abort", stop);
       cancel?.removeEventListener("abort", stop);
     }
+  }
+
+  /**
+   * The rest of a stream whose first chunk is in, guarded (SSE events whole, a cut or a stall
+   * ends it with an error event): a broken stream counts against the origin, and its end
+   * releases the attempt's connection.
+   */
+  private guardedStream(
+    state: OriginState,
+    first: Uint8Array,
+    reader: ReadableStreamDefaultReader<Uint8Array>,
+    controller: AbortController,
+  ): ReadableStream<Uint8Array> {
+    const rest = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(first);
+      },
+      async pull(c) {
+        const next = await reader.read();
+        if (next.done) {
+          c.close();
+        } else {
+          c.enqueue(next.value);
+        }
+      },
+      cancel(reason) {
+        return reader.cancel(reason);
+      },
+    });
+    return guardSseStream(rest, {
+      stallMs: this.policy.stall_ms,
+      onEnd: (end: StreamOutcome) => {
+        if (end === "cut" || end === "stall" || end === "malformed") {
+          state.breaker.onFailure();
+        }
+        controller.abort();
+      },
+    });
+  }
+
+  /** An attempt that threw: cancelled by the client or by a hedge (not the origin's fault), timed out, or cut. */
+  private failed(state: OriginState, timedOut: boolean, client?: AbortSignal, cancel?: AbortSignal): Outcome {
+    if (cancel?.aborted || (client?.aborted && !timedOut)) {
+      state.breaker.release();
+      return { kind: "retryable", failure: "cancelled", countsAgainstOrigin: false };
+    }
+    return this.settle(state, {
+      kind: "retryable",
+      failure: timedOut ? "timeout" : "connect",
+      countsAgainstOrigin: true,
+    });
   }
 
   private settle(state: OriginState, outcome: AttemptOutcome): AttemptOutcome {
@@ -368,6 +384,14 @@ export class OriginRouter {
       state.breaker.release();
     }
     return outcome;
+  }
+}
+
+/** The origin's own queue depth, when it reports one (`x-edgefleet-queue-depth`): it weighs the next choice. */
+function recordQueueDepth(state: OriginState, response: Response): void {
+  const reported = Number(response.headers.get(QUEUE_DEPTH_HEADER));
+  if (response.headers.has(QUEUE_DEPTH_HEADER) && Number.isFinite(reported)) {
+    state.queueDepth = reported;
   }
 }
 

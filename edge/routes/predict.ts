@@ -1,7 +1,8 @@
 /**
  * @module
  * `POST /v1/predict`: any served model, dispatched on its task (or raw tensors), behind the
- * response cache (exact layer; the semantic layer for text-classification questions). A model
+ * response cache's exact layer (no predict task takes a text question, so none is matched by
+ * meaning: the semantic layer serves chat questions). A model
  * this edge does not serve — or one the origin table marks `origin_first` — goes to origins;
  * when no origin can answer and the edge has the model, the edge answers itself and says so
  * (`x-edgefleet-served-by: edge-fallback`) instead of failing. Under an A/B experiment the
@@ -48,7 +49,6 @@ export const predictRoutes = new Hono<EdgeEnv>().post("/v1/predict", async (c) =
   }
   const arm = await servedArm(c, local ?? (await requireModel(catalog, body.model, principal)));
   const manifest = arm.manifest;
-  const query = semanticQuery(manifest, body.input);
   return tagArm(
     arm,
     await withCache(
@@ -59,7 +59,6 @@ export const predictRoutes = new Hono<EdgeEnv>().post("/v1/predict", async (c) =
         modelVersion: localCacheVersion(manifest),
         fields: { parameters: body.parameters ?? {} },
         request: body,
-        ...(query === undefined ? {} : { semanticQuery: query }),
       },
       () => answerLocally(c, manifest, body),
     ),
@@ -108,7 +107,7 @@ async function answerLocally(
     result = await predict(engine, manifest, body.input, body.parameters);
     health?.record(manifest.id, manifest.version, true, performance.now() - started);
     c.get("deps").sketches?.record(manifest, body.input, result.output);
-    rememberAnswer(c, manifest, result.output);
+    rememberAnswer(c, manifest);
   } catch (error) {
     // A client's bad input is not the version's fault; everything else counts against it.
     if (!(ApiError.is(error) && error.status < 500)) {
@@ -134,13 +133,4 @@ async function answerLocally(
     provider: result.loaded.provider,
   };
   return c.json(response);
-}
-
-/** Only a text question can be matched by meaning; audio, images and tensors match exactly or not at all. */
-function semanticQuery(manifest: ModelManifest, input: unknown): string | undefined {
-  if (manifest.task !== "text-classification" || typeof input !== "object" || input === null) {
-    return undefined;
-  }
-  const text = (input as { text?: unknown }).text;
-  return typeof text === "string" ? text : undefined;
 }

@@ -1,7 +1,7 @@
 /**
  * @module
  * Which published version a device installs: its channel. Until the sync service assigns
- * versions per cohort (a signed assignment, reliability-anchors §1.3), a channel is a naming
+ * versions per cohort (a signed assignment: not built), a channel is a naming
  * convention over the semantic versions in the signed targets:
  *
  * - `latest` (the default): the highest version without a pre-release tag;

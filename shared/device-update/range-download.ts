@@ -135,228 +135,302 @@ export async function downloadRanges(options: RangeDownloadOptions): Promise<Ran
 }
 
 /** Downloads every segment once; returns the chunks whose `base` guess did not verify. */
-async function downloadPass(
+function downloadPass(
   options: RangeDownloadOptions,
   chunks: readonly WantedChunk[],
   stats: RangeDownloadStats,
 ): Promise<WantedChunk[]> {
-  const { fileSize, subject } = options;
-  const maxStalls = options.maxStalls ?? 5;
-  const retryDelay = options.retryDelayMs ?? ((n: number) => Math.min(5_000, 100 * 2 ** n));
-  const segments = segmentsOf(chunks);
-  const missed: WantedChunk[] = [];
-  // A chunk guessed completely (nothing to fetch) is checked at once.
-  for (const c of chunks) {
-    if (c.fetch?.length === 0) {
-      if (c.base && (await sha256Hex(c.base)) === c.sha256) {
-        await options.onChunk(c, c.base);
-      } else {
-        missed.push(c);
+  return new RangeDownloadPass(options, chunks, stats).run();
+}
+
+/** Where one response's body sits in the file: bytes [cursor, end) are what it will send. */
+interface BodyWindow {
+  cursor: number;
+  end: number;
+}
+
+/**
+ * One pass over the wanted segments. Its fields are the resume state every attempt shares: the
+ * first segment not fully received (`next`), the bytes of it already in (`filled`), the chunk
+ * being assembled, the strong ETag resumes are conditional on, and fruitless attempts in a row.
+ */
+class RangeDownloadPass {
+  private readonly segments: Segment[];
+  private readonly missed: WantedChunk[] = [];
+  private readonly maxStalls: number;
+  private readonly retryDelay: (stalls: number) => number;
+  private etag: string | null = null;
+  /** Index of the first segment not fully received. */
+  private next = 0;
+  /** Bytes of segments[next] already received (0 unless resuming mid-segment). */
+  private filled = 0;
+  private assembly: Assembly | null = null;
+  private stalls = 0;
+  /** Whether the current attempt received a wanted byte. */
+  private progressed = false;
+  private readonly options: RangeDownloadOptions;
+  private readonly chunks: readonly WantedChunk[];
+  private readonly stats: RangeDownloadStats;
+
+  constructor(options: RangeDownloadOptions, chunks: readonly WantedChunk[], stats: RangeDownloadStats) {
+    this.options = options;
+    this.chunks = chunks;
+    this.stats = stats;
+    this.maxStalls = options.maxStalls ?? 5;
+    this.retryDelay = options.retryDelayMs ?? ((n: number) => Math.min(5_000, 100 * 2 ** n));
+    this.segments = segmentsOf(chunks);
+  }
+
+  async run(): Promise<WantedChunk[]> {
+    await this.verifyGuessedChunks();
+    while (this.next < this.segments.length) {
+      const first = this.segments[this.next];
+      if (!first) {
+        break;
+      }
+      this.progressed = false;
+      try {
+        await this.attempt(first);
+      } catch (error) {
+        await this.afterFailedAttempt(error);
+      }
+    }
+    return this.missed;
+  }
+
+  /** A chunk guessed completely (nothing to fetch) is checked at once. */
+  private async verifyGuessedChunks(): Promise<void> {
+    for (const c of this.chunks) {
+      if (c.fetch?.length === 0) {
+        if (c.base && (await sha256Hex(c.base)) === c.sha256) {
+          await this.options.onChunk(c, c.base);
+        } else {
+          this.missed.push(c);
+        }
       }
     }
   }
-  let etag: string | null = null;
-  /** Index of the first segment not fully received. */
-  let next = 0;
-  /** Bytes of segments[next] already received (0 unless resuming mid-segment). */
-  let filled = 0;
-  let assembly: Assembly | null = null;
-  let stalls = 0;
 
-  const startChunk = (): Assembly => {
-    const seg = segments[next];
-    const c = seg ? chunks[seg.chunk] : undefined;
-    if (!seg || !c) {
-      throw new RangeError("no segment to start");
-    }
-    return {
-      chunk: seg.chunk,
-      firstSegment: next,
-      bytes: c.base ? c.base.slice() : new Uint8Array(c.size),
-      received: 0,
-    };
-  };
-  /**
-   * Forgets every unverified byte of the chunk being assembled and goes back to its first
-   * segment: bytes of one representation are never completed with bytes of another.
-   */
-  const rewindChunk = () => {
-    if (assembly) {
-      stats.droppedBytes += assembly.received;
-      next = assembly.firstSegment;
-      assembly = null;
-    }
-    filled = 0;
-  };
-  /** Called when segments[next] is complete: moves on, and verifies a chunk whose last segment it was. */
-  const finishSegment = async () => {
-    const seg = segments[next];
-    const after = segments[next + 1];
-    next++;
-    filled = 0;
-    if (!seg || !assembly || (after && after.chunk === seg.chunk)) {
-      return;
-    }
-    const c = chunks[seg.chunk];
-    const done = assembly;
-    assembly = null;
-    if (!c) {
-      return;
-    }
-    if ((await sha256Hex(done.bytes)) === c.sha256) {
-      await options.onChunk(c, done.bytes);
-    } else if (c.base) {
-      missed.push(c);
-    } else {
-      throw new TufError(
-        "CHUNK_HASH_MISMATCH",
-        subject,
-        `chunk ${c.sha256} at byte ${c.offset} does not match its signed hash`,
-      );
-    }
-  };
-
-  while (next < segments.length) {
-    const first = segments[next];
-    if (!first) {
-      break;
-    }
-    const from = first.start + filled;
-    let last = next;
+  /** One request for the run of adjacent segments from `first` on, resuming at the byte reached. */
+  private async attempt(first: Segment): Promise<void> {
+    const { segments } = this;
+    const from = first.start + this.filled;
+    let last = this.next;
     for (let s = segments[last + 1]; s && s.start === segments[last]?.end; s = segments[last + 1]) {
       last++;
     }
     const to = segments[last]?.end ?? first.end;
     const headers: Record<string, string> = {};
-    if (from !== 0 || to !== fileSize) {
+    if (from !== 0 || to !== this.options.fileSize) {
       headers.range = `bytes=${from}-${to - 1}`;
-      if (etag !== null) {
-        headers["if-range"] = etag;
+      if (this.etag !== null) {
+        headers["if-range"] = this.etag;
       }
     }
-    let progressed = false;
-    try {
-      stats.requests++;
-      const response = await options.fetch(options.url, { headers, redirect: "manual" });
-      const answered = response.headers.get("etag");
-      let cursor: number;
-      let end: number;
-      if (response.status === 206) {
-        const range = parseContentRange(response.headers.get("content-range"));
-        const changed = etag !== null && answered !== null && answered !== etag;
-        if (
-          !range ||
-          range.start !== from ||
-          range.end > to ||
-          (range.size !== null && range.size !== fileSize) ||
-          changed
-        ) {
-          // Not the bytes asked for: nothing of it is used, and the segment starts over.
-          await response.body?.cancel();
-          stats.restarts++;
-          rewindChunk();
-          etag = null;
-          throw new Error(`unusable 206 (content-range ${response.headers.get("content-range")}, etag ${answered})`);
-        }
-        cursor = from;
-        end = range.end;
-      } else if (response.status === 200) {
-        if (headers.range !== undefined) {
-          // The server ignores ranges, or the representation changed: restart, never splice.
-          stats.restarts++;
-          rewindChunk();
-        }
-        cursor = 0;
-        end = fileSize;
-      } else {
-        await response.body?.cancel();
-        if (response.status >= 500 || response.status === 429) {
-          throw new Error(`the server answered ${response.status}`);
-        }
-        throw new TufError("DOWNLOAD_FAILED", subject, `GET ${options.url} answered ${response.status}`);
-      }
-      etag = isStrongEtag(answered) ? answered : null;
-      if (!response.body) {
-        throw new Error("no body");
-      }
-      const reader = response.body.getReader();
-      try {
-        for (;;) {
-          const step = await reader.read();
-          if (step.done) {
-            break;
-          }
-          const piece = step.value;
-          stats.receivedBytes += piece.byteLength;
-          if (cursor + piece.byteLength > end) {
-            throw new TufError(
-              "LENGTH_EXCEEDED",
-              subject,
-              `the response passed the ${end - cursor} bytes it announced`,
-            );
-          }
-          let at = 0;
-          while (at < piece.byteLength && next < segments.length) {
-            const seg = segments[next];
-            if (!seg) {
-              break;
-            }
-            const need = seg.start + filled;
-            if (cursor < need) {
-              const skip = Math.min(need - cursor, piece.byteLength - at);
-              stats.skippedBytes += skip;
-              cursor += skip;
-              at += skip;
-              continue;
-            }
-            const take = Math.min(seg.end - cursor, piece.byteLength - at);
-            assembly ??= startChunk();
-            const chunk = chunks[seg.chunk];
-            assembly.bytes.set(piece.subarray(at, at + take), cursor - (chunk?.offset ?? 0));
-            assembly.received += take;
-            cursor += take;
-            at += take;
-            filled += take;
-            progressed = true;
-            options.onBytes?.(take);
-            if (seg.start + filled === seg.end) {
-              await finishSegment();
-            }
-          }
-          if (next >= segments.length && cursor < end) {
-            // Everything wanted is here; the rest of a full body is not read at all.
-            stats.skippedBytes += piece.byteLength - at;
-            await reader.cancel();
-            break;
-          }
-        }
-      } catch (error) {
-        await reader.cancel().catch(() => undefined);
-        throw error;
-      } finally {
-        reader.releaseLock();
-      }
-      if (next < segments.length && cursor < end) {
-        throw new Error(`the body ended at byte ${cursor} of ${end}`);
-      }
-    } catch (error) {
-      if (TufError.is(error)) {
-        throw error;
-      }
-      // A cut or unusable answer: resume from the byte reached — but only under a strong ETag
-      // (If-Range); without one, a resumed chunk could mix two representations, so it restarts.
-      stats.cuts++;
-      if (etag === null) {
-        rewindChunk();
-      }
-      stalls = progressed ? 0 : stalls + 1;
-      if (stalls > maxStalls) {
-        throw new TufError("DOWNLOAD_FAILED", subject, `no progress after ${stalls} attempts`, { cause: error });
-      }
-      if (stalls > 0) {
-        await sleep(retryDelay(stalls));
-      }
+    this.stats.requests++;
+    const response = await this.options.fetch(this.options.url, { headers, redirect: "manual" });
+    const answered = response.headers.get("etag");
+    const window = await this.bodyWindow(response, answered, headers.range !== undefined, from, to);
+    this.etag = isStrongEtag(answered) ? answered : null;
+    if (!response.body) {
+      throw new Error("no body");
+    }
+    await this.readBody(response.body.getReader(), window);
+    if (this.next < segments.length && window.cursor < window.end) {
+      throw new Error(`the body ended at byte ${window.cursor} of ${window.end}`);
     }
   }
-  return missed;
+
+  /**
+   * Which bytes of the file the response carries, judged from its status: a usable `206`, or a
+   * `200` (the whole file: a ranged request restarts, never splices). Anything else throws.
+   */
+  private async bodyWindow(
+    response: Response,
+    answered: string | null,
+    ranged: boolean,
+    from: number,
+    to: number,
+  ): Promise<BodyWindow> {
+    const { fileSize, subject } = this.options;
+    if (response.status === 206) {
+      const range = parseContentRange(response.headers.get("content-range"));
+      const changed = this.etag !== null && answered !== null && answered !== this.etag;
+      if (
+        !range ||
+        range.start !== from ||
+        range.end > to ||
+        (range.size !== null && range.size !== fileSize) ||
+        changed
+      ) {
+        // Not the bytes asked for: nothing of it is used, and the segment starts over.
+        await response.body?.cancel();
+        this.stats.restarts++;
+        this.rewindChunk();
+        this.etag = null;
+        throw new Error(`unusable 206 (content-range ${response.headers.get("content-range")}, etag ${answered})`);
+      }
+      return { cursor: from, end: range.end };
+    }
+    if (response.status === 200) {
+      if (ranged) {
+        // The server ignores ranges, or the representation changed: restart, never splice.
+        this.stats.restarts++;
+        this.rewindChunk();
+      }
+      return { cursor: 0, end: fileSize };
+    }
+    await response.body?.cancel();
+    if (response.status >= 500 || response.status === 429) {
+      throw new Error(`the server answered ${response.status}`);
+    }
+    throw new TufError("DOWNLOAD_FAILED", subject, `GET ${this.options.url} answered ${response.status}`);
+  }
+
+  /** Reads the body into the wanted segments; stops reading once everything wanted is in. */
+  private async readBody(reader: ReadableStreamDefaultReader<Uint8Array>, window: BodyWindow): Promise<void> {
+    try {
+      for (;;) {
+        const step = await reader.read();
+        if (step.done) {
+          break;
+        }
+        const piece = step.value;
+        this.stats.receivedBytes += piece.byteLength;
+        if (window.cursor + piece.byteLength > window.end) {
+          throw new TufError(
+            "LENGTH_EXCEEDED",
+            this.options.subject,
+            `the response passed the ${window.end - window.cursor} bytes it announced`,
+          );
+        }
+        let at = 0;
+        while (at < piece.byteLength && this.next < this.segments.length) {
+          const seg = this.segments[this.next];
+          if (!seg) {
+            break;
+          }
+          at = this.copyFromPiece(seg, piece, at, window);
+          if (seg.start + this.filled === seg.end) {
+            await this.finishSegment();
+          }
+        }
+        if (this.next >= this.segments.length && window.cursor < window.end) {
+          // Everything wanted is here; the rest of a full body is not read at all.
+          this.stats.skippedBytes += piece.byteLength - at;
+          await reader.cancel();
+          break;
+        }
+      }
+    } catch (error) {
+      await reader.cancel().catch(() => undefined);
+      throw error;
+    } finally {
+      reader.releaseLock();
+    }
+  }
+
+  /**
+   * One step through a piece of body at `at`: skips the bytes before what `seg` still needs, or
+   * copies what the piece holds of `seg` into the chunk being assembled. Returns the new `at`.
+   * Synchronous, so reading a body costs no await per piece beyond the read itself.
+   */
+  private copyFromPiece(seg: Segment, piece: Uint8Array, at: number, window: BodyWindow): number {
+    const need = seg.start + this.filled;
+    if (window.cursor < need) {
+      const skip = Math.min(need - window.cursor, piece.byteLength - at);
+      this.stats.skippedBytes += skip;
+      window.cursor += skip;
+      return at + skip;
+    }
+    const take = Math.min(seg.end - window.cursor, piece.byteLength - at);
+    this.assembly ??= this.startChunk();
+    const chunk = this.chunks[seg.chunk];
+    this.assembly.bytes.set(piece.subarray(at, at + take), window.cursor - (chunk?.offset ?? 0));
+    this.assembly.received += take;
+    window.cursor += take;
+    this.filled += take;
+    this.progressed = true;
+    this.options.onBytes?.(take);
+    return at + take;
+  }
+
+  /**
+   * A cut or unusable answer: resume from the byte reached — but only under a strong ETag
+   * (If-Range); without one, a resumed chunk could mix two representations, so it restarts.
+   * A refusal (TufError) ends the download; too many fruitless attempts in a row end it too.
+   */
+  private async afterFailedAttempt(error: unknown): Promise<void> {
+    if (TufError.is(error)) {
+      throw error;
+    }
+    this.stats.cuts++;
+    if (this.etag === null) {
+      this.rewindChunk();
+    }
+    this.stalls = this.progressed ? 0 : this.stalls + 1;
+    if (this.stalls > this.maxStalls) {
+      throw new TufError("DOWNLOAD_FAILED", this.options.subject, `no progress after ${this.stalls} attempts`, {
+        cause: error,
+      });
+    }
+    if (this.stalls > 0) {
+      await sleep(this.retryDelay(this.stalls));
+    }
+  }
+
+  private startChunk(): Assembly {
+    const seg = this.segments[this.next];
+    const c = seg ? this.chunks[seg.chunk] : undefined;
+    if (!seg || !c) {
+      throw new RangeError("no segment to start");
+    }
+    return {
+      chunk: seg.chunk,
+      firstSegment: this.next,
+      bytes: c.base ? c.base.slice() : new Uint8Array(c.size),
+      received: 0,
+    };
+  }
+
+  /**
+   * Forgets every unverified byte of the chunk being assembled and goes back to its first
+   * segment: bytes of one representation are never completed with bytes of another.
+   */
+  private rewindChunk(): void {
+    if (this.assembly) {
+      this.stats.droppedBytes += this.assembly.received;
+      this.next = this.assembly.firstSegment;
+      this.assembly = null;
+    }
+    this.filled = 0;
+  }
+
+  /** Called when segments[next] is complete: moves on, and verifies a chunk whose last segment it was. */
+  private async finishSegment(): Promise<void> {
+    const seg = this.segments[this.next];
+    const after = this.segments[this.next + 1];
+    this.next++;
+    this.filled = 0;
+    if (!seg || !this.assembly || (after && after.chunk === seg.chunk)) {
+      return;
+    }
+    const c = this.chunks[seg.chunk];
+    const done = this.assembly;
+    this.assembly = null;
+    if (!c) {
+      return;
+    }
+    if ((await sha256Hex(done.bytes)) === c.sha256) {
+      await this.options.onChunk(c, done.bytes);
+    } else if (c.base) {
+      this.missed.push(c);
+    } else {
+      throw new TufError(
+        "CHUNK_HASH_MISMATCH",
+        this.options.subject,
+        `chunk ${c.sha256} at byte ${c.offset} does not match its signed hash`,
+      );
+    }
+  }
 }

@@ -1,7 +1,7 @@
 /**
  * @module
- * The device's persisted, monotonic "latest trusted time" (Uptane's secure-time idea, and the
- * freeze rule of reliability-anchors §1.5): the latest moment this device has good reason to
+ * The device's persisted, monotonic "latest trusted time" (Uptane's secure-time idea, and TUF's
+ * freeze-attack rule: expired metadata is never trusted): the latest moment this device has good reason to
  * believe has passed. Expiry checks use max(clock, latest trusted time), so a clock that was
  * set back (a dead RTC battery, a person) cannot make expired metadata look fresh again, and
  * no cached metadata that expired before that moment is ever accepted.

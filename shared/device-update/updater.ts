@@ -1,6 +1,6 @@
 /**
  * @module
- * One device sync, platform-neutral (device flow of DESIGN.md): refresh the signed metadata
+ * One device sync, platform-neutral (docs/device.md, "How a sync works"): refresh the signed metadata
  * through the shared TUF client (timestamp → snapshot → targets: signatures, no rollback,
  * expiry judged by the device's monotonic latest trusted time), pick each model's version by
  * channel, fetch its signed manifest, download only the chunks the device lacks (resumable

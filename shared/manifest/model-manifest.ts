@@ -27,16 +27,19 @@ export const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, "must be a lower-
  * rolled out like a model but never run by onnxruntime — its one file is `cache-scorer.json`
  * (role `config`), installed by the sync agent as the tenant's scorer.
  */
-export const TASKS = [
-  "vad",
-  "ocr-detection",
-  "ocr-recognition",
-  "embeddings",
-  "text-classification",
-  "raw",
-  "cache-scorer",
-] as const;
-export const TaskSchema = z.enum(TASKS);
+export const TASKS = ["vad", "ocr-detection", "ocr-recognition", "embeddings", "raw", "cache-scorer"] as const;
+
+/** Tasks a manifest may not name: there is no adapter for them, so a version could only ever fail. */
+const UNSUPPORTED_TASKS: Readonly<Record<string, string>> = {
+  "text-classification":
+    "text-classification has no task adapter (no classification model ships with the engine); publish it as `raw` and post-process the logits yourself",
+};
+
+export const TaskSchema = z.enum(TASKS, {
+  error: (issue) =>
+    (typeof issue.input === "string" ? UNSUPPORTED_TASKS[issue.input] : undefined) ??
+    `the task must be one of ${TASKS.join(", ")}`,
+});
 export type Task = z.infer<typeof TaskSchema>;
 
 export const EXECUTION_PROVIDERS = ["webgpu", "wasm", "cpu", "cuda"] as const;

@@ -8,7 +8,7 @@
  */
 import type { Task } from "../manifest/model-manifest.ts";
 import type { Observation, ReferenceProfile } from "./profile.ts";
-import { classObservation, embeddingObservation, ocrObservation, vadObservation } from "./profile.ts";
+import { embeddingObservation, ocrObservation, vadObservation } from "./profile.ts";
 
 function record(value: unknown): Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
@@ -40,13 +40,6 @@ export function observationsOf(task: Task, input: unknown, output: unknown, prof
         const base: Observation = { "text.chars": text.length };
         return profile?.embedding && v ? { ...base, ...embeddingObservation(v, profile.embedding) } : base;
       });
-    }
-    case "text-classification": {
-      const labels = Array.isArray(out["labels"]) ? out["labels"].map(record) : [];
-      const top = labels.toSorted((a, b) => Number(b["score"] ?? 0) - Number(a["score"] ?? 0))[0];
-      const index = typeof top?.["index"] === "number" ? top["index"] : 0;
-      const text = texts(input)[0] ?? "";
-      return [{ "text.chars": text.length, ...classObservation(index, Number(top?.["score"] ?? 0)) }];
     }
     case "vad":
       return [vadObservation(Array.from(numbers(out["probabilities"])))];

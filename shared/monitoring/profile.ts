@@ -8,7 +8,6 @@
  * Statistics per task (names are stable, they appear in sketches, drift reports and the dashboard):
  * - text inputs: `text.chars`, `text.tokens`, `text.unk_rate`
  * - embeddings: `embedding.cos_centroid`, `embedding.proj0`..`proj3`
- * - text-classification: `class.index`, `class.confidence`
  * - vad: `vad.speech_prob` (every frame), `vad.speech_share` (frames ≥ 0.5, per request)
  * - ocr: `ocr.boxes`, `ocr.confidence`
  */
@@ -121,10 +120,6 @@ export function vadObservation(probabilities: readonly number[]): Observation {
     "vad.speech_prob": probabilities,
     "vad.speech_share": probabilities.length === 0 ? 0 : speech / probabilities.length,
   };
-}
-
-export function classObservation(index: number, confidence: number): Observation {
-  return { "class.index": index, "class.confidence": confidence };
 }
 
 export function ocrObservation(confidences: readonly number[]): Observation {

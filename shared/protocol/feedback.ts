@@ -9,7 +9,7 @@ import { z } from "zod";
 export const FeedbackRequestSchema = z
   .object({
     request_id: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, "a request id as sent in x-request-id"),
-    /** The true answer (a class label), or a verdict on the answer (`true`/`false`, "correct"/"wrong"). */
+    /** A verdict on the answer (`true`/`false`, "correct"/"wrong"); any other label carries no verdict. */
     label: z.union([z.string().min(1).max(200), z.boolean(), z.number().finite()]).optional(),
     /** A graded outcome, 0 (bad) … 1 (good). */
     score: z.number().min(0).max(1).optional(),
@@ -25,8 +25,8 @@ const BAD_WORDS = new Set(["bad", "wrong", "incorrect", "negative", "no", "false
 
 /**
  * The verdict a feedback carries about the answer itself, when it carries one: a score splits
- * at 0.5; a boolean or a verdict word is read as such. A class label is not a verdict (it must
- * be compared with the answer's output), so it gives `undefined`.
+ * at 0.5; a boolean or a verdict word is read as such. Any other label (a class name, a number)
+ * is not a verdict, so it gives `undefined`.
  */
 export function verdictOf(feedback: FeedbackRequest): "good" | "bad" | undefined {
   if (feedback.score !== undefined) {

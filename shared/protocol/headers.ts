@@ -1,6 +1,6 @@
 /**
  * @module
- * Header names of the edge ↔ origin contract (DESIGN.md, "HTTP"), in one place so the
+ * Header names of the edge ↔ origin contract (README.md, "API"), in one place so the
  * router, the origins and the Lambda envelope cannot drift apart.
  */
 

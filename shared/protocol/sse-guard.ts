@@ -5,7 +5,7 @@
  * event); the stream ends cleanly only after `data: [DONE]`. A cut connection, an upstream
  * that ends without `[DONE]`, a stall longer than `stallMs`, or a `data:` payload that is not
  * JSON ends it with an explicit `event: error` and no `[DONE]` — the failure a silent close
- * hides (Portkey #1797, LiteLLM #40404 in the reliability notes).
+ * hides (reported against other gateways as Portkey #1797 and LiteLLM #40404).
  */
 import { ApiError } from "../errors.ts";
 
@@ -30,39 +30,47 @@ export function guardSseStream(
   upstream: ReadableStream<Uint8Array>,
   options: SseGuardOptions,
 ): ReadableStream<Uint8Array> {
-  const reader = upstream.getReader();
-  const decoder = new TextDecoder();
-  let pending = "";
-  let ended = false;
+  const guard = new SseGuard(upstream.getReader(), options);
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      // Read until at least one whole event went out (or the stream ended): a pull that
+      // enqueues nothing would not be called again.
+      let sent: boolean;
+      do {
+        sent = await guard.step(controller);
+      } while (!sent);
+    },
+    cancel(reason) {
+      return guard.cancel(reason);
+    },
+  });
+}
 
-  const finish = (
-    controller: ReadableStreamDefaultController<Uint8Array>,
-    outcome: StreamOutcome,
-    message?: string,
-  ) => {
-    if (ended) {
-      return;
-    }
-    ended = true;
-    if (message !== undefined) {
-      controller.enqueue(sseErrorEvent(message));
-      void reader.cancel(outcome).catch(() => undefined);
-    }
-    controller.close();
-    options.onEnd?.(outcome);
-  };
+/** The state of one guarded stream: upstream's reader, the text of an unfinished event, and whether it ended. */
+class SseGuard {
+  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
+  private readonly options: SseGuardOptions;
+  private readonly decoder = new TextDecoder();
+  private pending = "";
+  private ended = false;
+
+  constructor(reader: ReadableStreamDefaultReader<Uint8Array>, options: SseGuardOptions) {
+    this.reader = reader;
+    this.options = options;
+  }
 
   /** One read from upstream; true when something was enqueued or the stream ended. */
-  const step = async (controller: ReadableStreamDefaultController<Uint8Array>): Promise<boolean> => {
+  async step(controller: ReadableStreamDefaultController<Uint8Array>): Promise<boolean> {
+    const { stallMs } = this.options;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const stalled = new Promise<"stall">((resolve) => {
-      timer = setTimeout(() => resolve("stall"), options.stallMs);
+      timer = setTimeout(() => resolve("stall"), stallMs);
     });
     let next: ReadableStreamReadResult<Uint8Array> | "stall";
     try {
-      next = await Promise.race([reader.read(), stalled]);
+      next = await Promise.race([this.reader.read(), stalled]);
     } catch {
-      finish(controller, "cut", "The upstream connection failed mid-stream.");
+      this.finish(controller, "cut", "The upstream connection failed mid-stream.");
       return true;
     } finally {
       if (timer !== undefined) {
@@ -70,22 +78,33 @@ export function guardSseStream(
       }
     }
     if (next === "stall") {
-      finish(controller, "stall", `The upstream sent nothing for ${options.stallMs} ms.`);
+      this.finish(controller, "stall", `The upstream sent nothing for ${stallMs} ms.`);
       return true;
     }
     if (next.done) {
-      finish(controller, "cut", "The upstream stream ended without its final event.");
+      this.finish(controller, "cut", "The upstream stream ended without its final event.");
       return true;
     }
-    pending += decoder.decode(next.value, { stream: true }).replace(/\r\n/g, "\n");
+    this.pending += this.decoder.decode(next.value, { stream: true }).replace(/\r\n/g, "\n");
+    return this.forwardEvents(controller);
+  }
+
+  cancel(reason: unknown): Promise<void> {
+    this.ended = true;
+    this.options.onEnd?.("cancelled");
+    return this.reader.cancel(reason);
+  }
+
+  /** Passes on every whole event received so far; true when one went out or the stream ended. */
+  private forwardEvents(controller: ReadableStreamDefaultController<Uint8Array>): boolean {
     let sent = false;
-    let boundary = pending.indexOf("\n\n");
+    let boundary = this.pending.indexOf("\n\n");
     while (boundary >= 0) {
-      const event = pending.slice(0, boundary);
-      pending = pending.slice(boundary + 2);
+      const event = this.pending.slice(0, boundary);
+      this.pending = this.pending.slice(boundary + 2);
       const verdict = checkEvent(event);
       if (verdict === "malformed") {
-        finish(controller, "malformed", "The upstream sent a malformed stream chunk.");
+        this.finish(controller, "malformed", "The upstream sent a malformed stream chunk.");
         return true;
       }
       if (verdict !== "skip") {
@@ -93,35 +112,32 @@ export function guardSseStream(
         sent = true;
       }
       if (verdict === "done") {
-        finish(controller, "done");
+        this.finish(controller, "done");
         return true;
       }
       if (verdict === "error") {
         // The upstream reported its own failure explicitly: pass it on, add nothing, end.
-        finish(controller, "upstream_error");
-        void reader.cancel().catch(() => undefined);
+        this.finish(controller, "upstream_error");
+        void this.reader.cancel().catch(() => undefined);
         return true;
       }
-      boundary = pending.indexOf("\n\n");
+      boundary = this.pending.indexOf("\n\n");
     }
     return sent;
-  };
+  }
 
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      // Read until at least one whole event went out (or the stream ended): a pull that
-      // enqueues nothing would not be called again.
-      let sent: boolean;
-      do {
-        sent = await step(controller);
-      } while (!sent);
-    },
-    cancel(reason) {
-      ended = true;
-      options.onEnd?.("cancelled");
-      return reader.cancel(reason);
-    },
-  });
+  private finish(controller: ReadableStreamDefaultController<Uint8Array>, outcome: StreamOutcome, message?: string) {
+    if (this.ended) {
+      return;
+    }
+    this.ended = true;
+    if (message !== undefined) {
+      controller.enqueue(sseErrorEvent(message));
+      void this.reader.cancel(outcome).catch(() => undefined);
+    }
+    controller.close();
+    this.options.onEnd?.(outcome);
+  }
 }
 
 type Verdict = "data" | "done" | "error" | "skip" | "malformed";

@@ -120,12 +120,35 @@ export async function publishModel(draft: ModelDraft, options: PublishOptions): 
     );
   }
 
+  const { progress, uploadedBytes } = await uploadChunks(chunked, blobs, totalBytes, options.onProgress);
+  await blobs.put(manifestSha256, bytes);
+  const targets = targetsOf(manifest, bytes.byteLength, manifestSha256);
+  const registry = await repository.addTargets(targets, keyring);
+  return {
+    ...base,
+    status: "published",
+    uploadedChunks: progress.uploadedChunks,
+    reusedChunks: progress.reusedChunks,
+    uploadedBytes,
+    registry,
+  };
+}
+
+/**
+ * Uploads the chunks the blob store lacks. A chunk repeated within this version, or already
+ * stored by an earlier one, is not sent again.
+ */
+async function uploadChunks(
+  chunked: readonly { file: DraftFile; chunked: Awaited<ReturnType<typeof chunkFile>> }[],
+  blobs: BlobStore,
+  totalBytes: number,
+  onProgress: PublishOptions["onProgress"],
+): Promise<{ progress: PublishProgress; uploadedBytes: number }> {
   const progress: PublishProgress = { doneBytes: 0, totalBytes, uploadedChunks: 0, reusedChunks: 0 };
   let uploadedBytes = 0;
   const seen = new Set<string>();
   for (const { file, chunked: c } of chunked) {
     for (const chunk of c.chunks) {
-      // A chunk repeated within this version, or already stored by an earlier one, is not sent again.
       if (seen.has(chunk.sha256) || (await blobs.has(chunk.sha256))) {
         progress.reusedChunks++;
       } else {
@@ -135,14 +158,21 @@ export async function publishModel(draft: ModelDraft, options: PublishOptions): 
       }
       seen.add(chunk.sha256);
       progress.doneBytes += chunk.size;
-      options.onProgress?.({ ...progress });
+      onProgress?.({ ...progress });
     }
   }
-  await blobs.put(manifestSha256, bytes);
+  return { progress, uploadedBytes };
+}
 
+/** The TUF targets of a version: its manifest, and each file the manifest lists. */
+function targetsOf(
+  manifest: ModelManifest,
+  manifestLength: number,
+  manifestSha256: string,
+): Record<string, TargetFile> {
   const targets: Record<string, TargetFile> = {
     [manifestTarget(manifest.id, manifest.version)]: {
-      length: bytes.byteLength,
+      length: manifestLength,
       hashes: { sha256: manifestSha256 },
       custom: { edgefleet: { kind: "manifest", model: manifest.id, version: manifest.version, task: manifest.task } },
     },
@@ -154,15 +184,7 @@ export async function publishModel(draft: ModelDraft, options: PublishOptions): 
       custom: { edgefleet: { kind: "file", role: f.role } },
     };
   }
-  const registry = await repository.addTargets(targets, keyring);
-  return {
-    ...base,
-    status: "published",
-    uploadedChunks: progress.uploadedChunks,
-    reusedChunks: progress.reusedChunks,
-    uploadedBytes,
-    registry,
-  };
+  return targets;
 }
 
 /** The highest published version of `id` below `version`: the default parent. */

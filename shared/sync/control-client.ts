@@ -22,7 +22,7 @@ import {
   ExperimentListSchema,
   ExperimentStatusSchema,
   type ExperimentStop,
-} from "./experiment-protocol.ts";
+} from "./experiment-api.ts";
 
 export type Fetcher = (input: Request) => Promise<Response>;
 

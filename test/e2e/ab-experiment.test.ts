@@ -8,7 +8,7 @@ import { buildEdgeBundle } from "../../cli/local/edge-bundle.ts";
 import { type RunningEdge, startEdge } from "../../cli/local/edge-miniflare.ts";
 import { type RunningControlPlane, startControlPlane } from "../../control/node-server.ts";
 import { ControlClient } from "../../shared/sync/control-client.ts";
-import type { ExperimentStatus } from "../../shared/sync/experiment-protocol.ts";
+import type { ExperimentStatus } from "../../shared/sync/experiment-api.ts";
 import { matchesGolden } from "../../shared/sync/golden.ts";
 import { cliJson, runCli } from "../support/run-cli.ts";
 import { makeKeys, makeRegistry } from "../support/registry-fixture.ts";

@@ -1,4 +1,4 @@
-// Crash safety of a device update (reliability-anchors G3 / A1): a real sync process, on real
+// Crash safety of a device update (docs/device.md, "The install protocol"): a real sync process, on real
 // files with real fsyncs, is killed with SIGKILL right after its k-th filesystem step — every
 // write, fsync, rename, directory fsync, unlink, and the pointer flip — for every k. After
 // each kill the device must run the old (v1) or the new (v2) model, fully verified, never a

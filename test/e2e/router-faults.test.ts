@@ -1,4 +1,4 @@
-// Fault cases F2, F3, F5, F6, F7 of the reliability notes (§2.2) through the real Worker
+// Fault cases F2, F3, F5, F6, F7 (docs/origin.md, "Fault cases") through the real Worker
 // bundle in workerd, against fault-injecting origins on loopback. Each case has its own
 // model name and origins, so breakers of one case never see another's traffic; the tests
 // judge only what the caller received and what the origins logged.

@@ -1,4 +1,4 @@
-// F4 of the reliability notes: every origin down. The retry budget keeps upstream attempts at
+// F4 of docs/origin.md's fault cases: every origin down. The retry budget keeps upstream attempts at
 // ≤ 1.2 × inbound requests (instead of max_attempts ×), every caller gets a clean 503 with
 // retry-after, and none waits past its deadline. Counted at the origins, as a client would see it.
 import { afterAll, beforeAll, expect, it } from "vitest";

@@ -1,7 +1,7 @@
 /**
  * @module
  * The labelled pairs of the cache dev data (`EDGEFLEET_DATA_DIR`, default `../shared/data` beside
- * the repo), with the labels of `DATA.md` for a cache:
+ * the repo; not part of it), labelled for a cache as follows:
  *
  * - MRPC quality 1 → should hit, 0 → must not hit;
  * - STS-B (train and dev) score ≥ 4.0 → should hit, ≤ 2.5 → must not hit (the middle is left out);

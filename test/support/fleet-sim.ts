@@ -11,7 +11,7 @@ import { controlApp } from "../../control/app.ts";
 import { tokenAuthorizer } from "../../control/auth.ts";
 import { Coordinator } from "../../control/coordinator.ts";
 import { published } from "../../control/published.ts";
-import { MemoryControlStore } from "../../control/store.ts";
+import { MemoryControlStore } from "../../control/control-store.ts";
 import { ModelClient } from "../../shared/registry/model-client.ts";
 import { type ModelDraft, publishModel, type PublishResult } from "../../shared/registry/publish.ts";
 import { TufRepository } from "../../shared/registry/repository.ts";

@@ -177,7 +177,7 @@ export function verifierLatency(
   return { p50Ms: quantile(samples, 0.5), p99Ms: quantile(samples, 0.99), pairs: pairs.length };
 }
 
-/** The `cache` bench's verifier metrics (names from DESIGN.md), at `threshold`. */
+/** The `cache` bench's verifier metrics (names as in docs/verifier.md), at `threshold`. */
 export function verifierMetrics(at: VerifierEvaluation, latency: Latency): Record<string, number> {
   return {
     "cache.paraphrase_hit_rate": at.paraphrase.verified,

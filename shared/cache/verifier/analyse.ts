@@ -185,6 +185,31 @@ function isNegator(tokens: readonly Token[], i: number, sawNeither: boolean): bo
   return !(t.lower === "nor" && sawNeither);
 }
 
+/** Capitalisation says "name" only in normal prose: not in Title Case or ALL CAPS requests. */
+function capitalsMarkNames(wordTokens: readonly Token[]): boolean {
+  const letters = wordTokens.filter((t) => /[A-Za-z]/.test(t.text));
+  const capitalisedShare = letters.filter((t) => t.capitalised).length / Math.max(letters.length, 1);
+  return letters.length < 4 || capitalisedShare < 0.6;
+}
+
+/** Whether word `i` names something: a code or acronym, or a capitalised word not opening a sentence. */
+function isNamed(tokens: readonly Token[], i: number, capsAreNames: boolean): boolean {
+  const t = tokens[i];
+  if (t === undefined) {
+    return false;
+  }
+  const l = t.lower;
+  const next = tokens[i + 1]?.lower;
+  return (
+    l.length > 1 &&
+    ((isCodeLike(t) && (capsAreNames || /\d/.test(t.text))) ||
+      (capsAreNames &&
+        t.capitalised &&
+        !FUNCTION_WORDS.has(l) &&
+        (!t.sentenceStart || (tokens[i + 1]?.capitalised === true && !FUNCTION_WORDS.has(next ?? "")))))
+  );
+}
+
 function isCodeLike(t: Token): boolean {
   const text = t.text;
   return (
@@ -202,10 +227,7 @@ export function analyse(text: string): TextAnalysis {
   const words = wordTokens.map((t) => t.lower);
   const lemmas = new Set(words.map(lemma));
 
-  // Capitalisation says "name" only in normal prose: not in Title Case or ALL CAPS requests.
-  const letters = wordTokens.filter((t) => /[A-Za-z]/.test(t.text));
-  const capitalisedShare = letters.filter((t) => t.capitalised).length / Math.max(letters.length, 1);
-  const capsAreNames = letters.length < 4 || capitalisedShare < 0.6;
+  const capsAreNames = capitalsMarkNames(wordTokens);
 
   const content = new Set<string>();
   const entities: Entity[] = [];
@@ -253,25 +275,13 @@ export function analyse(text: string): TextAnalysis {
       quantifiers.add(l === "few" && prev === "a" ? "existential" : quantifier);
     }
 
-    const roleObject =
-      ROLE_WORDS.has(l) && !(l === "to" && NOT_A_DESTINATION.has(prev ?? "")) ? objectAfter(tokens, i) : undefined;
-    if (roleObject !== undefined) {
-      const role = l === "vs" ? "versus" : l;
-      roles.set(role, new Set([...(roles.get(role) ?? []), roleObject]));
-    }
+    addRoleObject(roles, tokens, i, prev);
 
     if (!FUNCTION_WORDS.has(l)) {
       content.add(key);
     }
 
-    const named =
-      l.length > 1 &&
-      ((isCodeLike(t) && (capsAreNames || /\d/.test(t.text))) ||
-        (capsAreNames &&
-          t.capitalised &&
-          !FUNCTION_WORDS.has(l) &&
-          (!t.sentenceStart || (tokens[i + 1]?.capitalised === true && !FUNCTION_WORDS.has(next ?? "")))));
-    if (named) {
+    if (isNamed(tokens, i, capsAreNames)) {
       // Codes and acronyms are compared as written: the stemmer would make "AWS" "aw".
       entities.push({ key: isCodeLike(t) ? l : key, text: t.text });
     }
@@ -303,6 +313,17 @@ export function analyse(text: string): TextAnalysis {
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** "from X", "to Y", "than Z": the object of a role word at `i`, kept under its role. */
+function addRoleObject(roles: Map<string, Set<string>>, tokens: readonly Token[], i: number, prev: string | undefined) {
+  const l = tokens[i]?.lower ?? "";
+  const roleObject =
+    ROLE_WORDS.has(l) && !(l === "to" && NOT_A_DESTINATION.has(prev ?? "")) ? objectAfter(tokens, i) : undefined;
+  if (roleObject !== undefined) {
+    const role = l === "vs" ? "versus" : l;
+    roles.set(role, new Set([...(roles.get(role) ?? []), roleObject]));
+  }
 }
 
 function flushRun(run: string[], initials: Map<string, string[]>): string[] {

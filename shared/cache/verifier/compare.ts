@@ -55,10 +55,62 @@ export function featureVector(features: PairFeatures): Float32Array {
   return Float32Array.from(PAIR_FEATURES, (name) => features[name]);
 }
 
+type AddFinding = (reason: RejectReason, detail: string) => void;
+
 export function comparePair(a: TextAnalysis, b: TextAnalysis): PairComparison {
   const findings: Finding[] = [];
-  const add = (reason: RejectReason, detail: string) => findings.push({ reason, detail });
+  const add: AddFinding = (reason, detail) => findings.push({ reason, detail });
+  // Findings are added in this order (then sorted by precedence, stably): opposites, values, the rest.
+  const opposites = compareOpposites(a, b, add);
+  const values = compareValues(a, b, add);
 
+  // Quantifiers: each side has a class the other lacks ("all" / "some").
+  const qOnlyA = [...a.quantifiers].filter((q) => !b.quantifiers.has(q));
+  const qOnlyB = [...b.quantifiers].filter((q) => !a.quantifiers.has(q));
+  const quantifierMismatch = qOnlyA.length > 0 && qOnlyB.length > 0 ? 1 : 0;
+  if (quantifierMismatch) {
+    add("quantifier", `${qOnlyA.join(",")} against ${qOnlyB.join(",")}`);
+  }
+
+  // Entities: each side names something the other does not mention at all.
+  const entA = unmatchedEntities(a, b);
+  const entB = unmatchedEntities(b, a);
+  const entitySubstituted = Math.min(entA.length, entB.length);
+  if (entitySubstituted > 0) {
+    add("entity", `${entA.join(",")} against ${entB.join(",")}`);
+  }
+
+  const onlyA = [...a.content].filter((c) => !b.lemmas.has(c)).length;
+  const onlyB = [...b.content].filter((c) => !a.lemmas.has(c)).length;
+  const union = new Set([...a.content, ...b.content]).size;
+  const shared = [...a.content].filter((c) => b.content.has(c)).length;
+
+  const features: PairFeatures = {
+    ...opposites,
+    ...values,
+    quantifier_mismatch: quantifierMismatch,
+    entity_substituted: entitySubstituted,
+    entity_added: Math.abs(entA.length - entB.length),
+    content_jaccard: union === 0 ? 1 : shared / union,
+    content_unmatched: Math.max(onlyA, onlyB),
+    length_ratio: Math.min(a.words.length, b.words.length) / Math.max(a.words.length, b.words.length, 1),
+  };
+  return { features, findings: findings.toSorted((x, y) => PRECEDENCE[x.reason] - PRECEDENCE[y.reason]) };
+}
+
+type OppositeFeatures = Pick<
+  PairFeatures,
+  | "negation_diff"
+  | "negation_scope_swap"
+  | "polar_negated_conflicts"
+  | "direction_conflicts"
+  | "antonym_conflicts"
+  | "prefix_opposites"
+  | "role_swaps"
+>;
+
+/** Negations, opposite poles ("enable" / "disable"; "not open" / "open"), prefix opposites, swapped roles. */
+function compareOpposites(a: TextAnalysis, b: TextAnalysis, add: AddFinding): OppositeFeatures {
   // Negation: how many negations each side has that no opposite-pole word carries.
   const negA = plainNegations(a, b);
   const negB = plainNegations(b, a);
@@ -72,7 +124,6 @@ export function comparePair(a: TextAnalysis, b: TextAnalysis): PairComparison {
     add("negation", scopeSwap);
   }
 
-  // Opposite poles on one axis ("enable" / "disable"; "not open" / "open").
   let polarNegated = 0;
   let directionConflicts = 0;
   let antonymConflicts = 0;
@@ -99,8 +150,24 @@ export function comparePair(a: TextAnalysis, b: TextAnalysis): PairComparison {
   for (const swap of roleSwaps) {
     add("direction", swap);
   }
+  return {
+    negation_diff: negationDiff,
+    negation_scope_swap: scopeSwap === undefined ? 0 : 1,
+    polar_negated_conflicts: polarNegated,
+    direction_conflicts: directionConflicts,
+    antonym_conflicts: antonymConflicts,
+    prefix_opposites: prefix.length,
+    role_swaps: roleSwaps.length,
+  };
+}
 
-  // Quantities, units, dates.
+type ValueFeatures = Pick<
+  PairFeatures,
+  "number_substituted" | "number_added" | "unit_mismatches" | "date_substituted" | "date_added"
+>;
+
+/** Quantities, units and dates. */
+function compareValues(a: TextAnalysis, b: TextAnalysis, add: AddFinding): ValueFeatures {
   const numbers = compareQuantities(a.quantities, b.quantities);
   for (const u of numbers.unitMismatches) {
     add("unit", u);
@@ -118,49 +185,13 @@ export function comparePair(a: TextAnalysis, b: TextAnalysis): PairComparison {
   if (dates.substituted > 0) {
     add("date", dates.detail);
   }
-
-  // Quantifiers: each side has a class the other lacks ("all" / "some").
-  const qOnlyA = [...a.quantifiers].filter((q) => !b.quantifiers.has(q));
-  const qOnlyB = [...b.quantifiers].filter((q) => !a.quantifiers.has(q));
-  const quantifierMismatch = qOnlyA.length > 0 && qOnlyB.length > 0 ? 1 : 0;
-  if (quantifierMismatch) {
-    add("quantifier", `${qOnlyA.join(",")} against ${qOnlyB.join(",")}`);
-  }
-
-  // Entities: each side names something the other does not mention at all.
-  const entA = unmatchedEntities(a, b);
-  const entB = unmatchedEntities(b, a);
-  const entitySubstituted = Math.min(entA.length, entB.length);
-  if (entitySubstituted > 0) {
-    add("entity", `${entA.join(",")} against ${entB.join(",")}`);
-  }
-
-  const onlyA = [...a.content].filter((c) => !b.lemmas.has(c)).length;
-  const onlyB = [...b.content].filter((c) => !a.lemmas.has(c)).length;
-  const union = new Set([...a.content, ...b.content]).size;
-  const shared = [...a.content].filter((c) => b.content.has(c)).length;
-
-  const features: PairFeatures = {
-    negation_diff: negationDiff,
-    negation_scope_swap: scopeSwap === undefined ? 0 : 1,
-    polar_negated_conflicts: polarNegated,
-    direction_conflicts: directionConflicts,
-    antonym_conflicts: antonymConflicts,
-    prefix_opposites: prefix.length,
-    role_swaps: roleSwaps.length,
+  return {
     number_substituted: numbers.substituted,
     number_added: numbers.added,
     unit_mismatches: numbers.unitMismatches.length + standaloneUnitClash,
     date_substituted: dates.substituted,
     date_added: dates.added,
-    quantifier_mismatch: quantifierMismatch,
-    entity_substituted: entitySubstituted,
-    entity_added: Math.abs(entA.length - entB.length),
-    content_jaccard: union === 0 ? 1 : shared / union,
-    content_unmatched: Math.max(onlyA, onlyB),
-    length_ratio: Math.min(a.words.length, b.words.length) / Math.max(a.words.length, b.words.length, 1),
   };
-  return { features, findings: findings.toSorted((x, y) => PRECEDENCE[x.reason] - PRECEDENCE[y.reason]) };
 }
 
 const PRECEDENCE: Record<RejectReason, number> = {

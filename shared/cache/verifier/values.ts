@@ -134,45 +134,70 @@ function hour(value: number, suffix: string): string {
 }
 
 export function readValues(tokens: readonly Token[]): Values {
-  const quantities: Quantity[] = [];
-  const dates: string[] = [];
-  const units: string[] = [];
-  const codes: string[] = [];
-  const used = new Set<number>();
-  const take = (from: number, count: number) => {
-    for (let k = from; k < from + count; k++) {
-      used.add(k);
-    }
-  };
+  return new ValueReader(tokens).read();
+}
 
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    if (t === undefined || used.has(i)) {
-      continue;
+/** One pass over a request's tokens, collecting what it reads and marking the tokens it used. */
+class ValueReader {
+  private readonly tokens: readonly Token[];
+  private readonly quantities: Quantity[] = [];
+  private readonly dates: string[] = [];
+  private readonly units: string[] = [];
+  private readonly codes: string[] = [];
+  private readonly used = new Set<number>();
+
+  constructor(tokens: readonly Token[]) {
+    this.tokens = tokens;
+  }
+
+  read(): Values {
+    const { tokens, used } = this;
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i];
+      if (t === undefined || used.has(i)) {
+        continue;
+      }
+      if (t.kind === "number") {
+        this.readNumberToken(i, t);
+      } else if (t.kind === "word" && !this.readDateWord(i, t)) {
+        i = this.readNumberWords(i, t);
+      }
     }
-    if (t.kind === "number") {
-      readNumberToken(i, t);
-      continue;
+    for (const [i, t] of tokens.entries()) {
+      const info = !used.has(i) && t.kind === "word" ? UNITS.get(t.lower) : undefined;
+      if (info?.standalone && t.lower.length > 2) {
+        this.units.push(`${info.family}:${info.unit}`);
+      }
     }
-    if (t.kind !== "word") {
-      continue;
+    const { quantities, dates, units, codes } = this;
+    return { quantities, dates, units, used, codes };
+  }
+
+  private take(from: number, count: number): void {
+    for (let k = from; k < from + count; k++) {
+      this.used.add(k);
     }
+  }
+
+  /** A month, weekday, relative day or period ("next week"), or an ordinal word; true when read. */
+  private readDateWord(i: number, t: Token): boolean {
+    const { tokens, dates } = this;
     const month = isMonth(tokens, i);
     if (month !== undefined) {
       dates.push(`month:${month}`);
-      take(i, 1);
-      continue;
+      this.take(i, 1);
+      return true;
     }
     const weekday = WEEKDAYS.get(t.lower);
     if (weekday !== undefined) {
       dates.push(`weekday:${weekday}`);
-      take(i, 1);
-      continue;
+      this.take(i, 1);
+      return true;
     }
     if (RELATIVE_DAYS.has(t.lower) || DAY_PARTS.has(t.lower) || SEASONS.has(t.lower)) {
       dates.push(`day:${t.lower}`);
-      take(i, 1);
-      continue;
+      this.take(i, 1);
+      return true;
     }
     const next = tokens[i + 1];
     if (RELATIVE_MARKERS.has(t.lower) && next !== undefined) {
@@ -186,8 +211,8 @@ export function readValues(tokens: readonly Token[]): Values {
               ? "last"
               : t.lower;
         dates.push(`rel:${marker}:${period ?? next.lower}`);
-        take(i, 2);
-        continue;
+        this.take(i, 2);
+        return true;
       }
     }
     const ordinal = ORDINAL_WORDS.get(t.lower);
@@ -195,111 +220,127 @@ export function readValues(tokens: readonly Token[]): Values {
       if (nearMonth(tokens, i)) {
         dates.push(`day:${ordinal}`);
       } else {
-        quantities.push({ key: `ord:${ordinal}`, value: ordinal, weak: false, text: t.text });
+        this.quantities.push({ key: `ord:${ordinal}`, value: ordinal, weak: false, text: t.text });
       }
-      take(i, 1);
-      continue;
+      this.take(i, 1);
+      return true;
     }
+    return false;
+  }
+
+  /**
+   * A number in words from token `i` ("twenty one", "a dozen", "an hour"), with its unit.
+   * Returns the index of the last token it used (`i` when it read nothing).
+   */
+  private readNumberWords(i: number, t: Token): number {
+    const { tokens } = this;
     // "a dozen", "a hundred", "an hour", "a week": "a" is one.
     const article = t.lower === "a" || t.lower === "an";
     if (!article && !isNumberWord(t.lower)) {
-      continue;
+      return i;
     }
     const words = tokens.slice(article ? i + 1 : i, i + 12).map((w) => (w.kind === "word" ? w.lower : "\u0000"));
     if (article) {
       const unit = unitAt(tokens, i + 1);
       if (unit && unit.info.family === "time") {
-        quantities.push(quantity(1, unit.info, `${t.text} ${tokens[i + 1]?.text ?? ""}`));
-        take(i, 1 + unit.used);
-        i += unit.used;
-        continue;
+        this.quantities.push(quantity(1, unit.info, `${t.text} ${tokens[i + 1]?.text ?? ""}`));
+        this.take(i, 1 + unit.used);
+        return i + unit.used;
       }
       if (!["dozen", "hundred", "thousand", "million", "billion"].includes(words[0] ?? "")) {
-        continue;
+        return i;
       }
     }
     if (!isNumberWord(words[0] ?? "")) {
-      continue;
+      return i;
     }
     const read = readNumberWords(words);
     if (read === undefined) {
-      continue;
+      return i;
     }
     const start = article ? i + 1 : i;
     const after = start + read.used;
     const unit = unitAt(tokens, after);
     const lone = read.used === 1 && (words[0] === "one" || words[0] === "half" || words[0] === "quarter") && !unit;
     if (!lone && nearMonth(tokens, start) && read.value >= 1 && read.value <= 31 && read.used === 1) {
-      dates.push(`day:${read.value}`);
+      this.dates.push(`day:${read.value}`);
     } else {
       const text = tokens
         .slice(i, after)
         .map((w) => w.text)
         .join(" ");
-      quantities.push(quantity(read.value, unit?.info, text, lone));
+      this.quantities.push(quantity(read.value, unit?.info, text, lone));
     }
-    take(i, after - i + (unit?.used ?? 0));
-    i = after - 1 + (unit?.used ?? 0);
+    this.take(i, after - i + (unit?.used ?? 0));
+    return after - 1 + (unit?.used ?? 0);
   }
 
-  for (const [i, t] of tokens.entries()) {
-    const info = !used.has(i) && t.kind === "word" ? UNITS.get(t.lower) : undefined;
-    if (info?.standalone && t.lower.length > 2) {
-      units.push(`${info.family}:${info.unit}`);
-    }
-  }
-  return { quantities, dates, units, used, codes };
-
-  function readNumberToken(i: number, t: Token): void {
+  /** A token of digits: a time, a date, a version-like literal, an ordinal, a year or a quantity. */
+  private readNumberToken(i: number, t: Token): void {
     const parsed = parseDigits(t.text);
     if (parsed === undefined) {
       return;
     }
-    take(i, 1);
-    const { suffix } = parsed;
-    const next = tokens[i + 1];
+    this.take(i, 1);
     if (parsed.literal !== undefined) {
-      const lit = parsed.literal;
-      if (lit.includes(":")) {
-        const [h = "", m = "00"] = lit.split(":");
-        const ampm = /^[ap]m?$/.test(suffix)
-          ? suffix
-          : /^[ap]\.?m\.?$/.test(next?.lower ?? "")
-            ? (next?.lower ?? "")
-            : "";
-        const hh = Number(h);
-        dates.push(ampm ? `${hour(hh, ampm).slice(0, -3)}:${m}` : `time:${hh}:${m}`);
-      } else if (/^\d{1,4}[/-]\d{1,2}[/-]\d{1,4}$/.test(lit)) {
-        dates.push(`date:${lit.replaceAll("/", "-")}`);
-      } else {
-        quantities.push({ key: `lit:${lit}`, value: NaN, weak: false, text: t.text });
-      }
+      this.readLiteral(parsed.literal, parsed.suffix, t, this.tokens[i + 1]);
       return;
     }
-    const value = parsed.value;
+    if (!this.readDateNumber(i, t, parsed.value, parsed.suffix)) {
+      this.readQuantity(i, t, parsed.value, parsed.suffix, parsed.currency);
+    }
+  }
+
+  /** "15:30", "3:30pm", "2024-03-14", "1.2.3". */
+  private readLiteral(lit: string, suffix: string, t: Token, next: Token | undefined): void {
+    if (lit.includes(":")) {
+      const [h = "", m = "00"] = lit.split(":");
+      const ampm = /^[ap]m?$/.test(suffix)
+        ? suffix
+        : /^[ap]\.?m\.?$/.test(next?.lower ?? "")
+          ? (next?.lower ?? "")
+          : "";
+      const hh = Number(h);
+      this.dates.push(ampm ? `${hour(hh, ampm).slice(0, -3)}:${m}` : `time:${hh}:${m}`);
+    } else if (/^\d{1,4}[/-]\d{1,2}[/-]\d{1,4}$/.test(lit)) {
+      this.dates.push(`date:${lit.replaceAll("/", "-")}`);
+    } else {
+      this.quantities.push({ key: `lit:${lit}`, value: NaN, weak: false, text: t.text });
+    }
+  }
+
+  /** "3pm", "3 p.m.", "14th" (a day beside a month, else an ordinal), "1990s"; true when read. */
+  private readDateNumber(i: number, t: Token, value: number, suffix: string): boolean {
+    const next = this.tokens[i + 1];
     if (/^[ap]m$/.test(suffix) || (suffix === "" && /^[ap]\.?m\.?$/.test(next?.lower ?? "") && value <= 12)) {
-      dates.push(hour(value, suffix || (next?.lower ?? "")));
+      this.dates.push(hour(value, suffix || (next?.lower ?? "")));
       if (suffix === "") {
-        take(i + 1, 1);
+        this.take(i + 1, 1);
       }
-      return;
+      return true;
     }
     if (ORDINAL_SUFFIXES.has(suffix)) {
-      if (nearMonth(tokens, i) && value >= 1 && value <= 31) {
-        dates.push(`day:${value}`);
+      if (nearMonth(this.tokens, i) && value >= 1 && value <= 31) {
+        this.dates.push(`day:${value}`);
       } else {
-        quantities.push({ key: `ord:${value}`, value, weak: false, text: t.text });
+        this.quantities.push({ key: `ord:${value}`, value, weak: false, text: t.text });
       }
-      return;
+      return true;
     }
     if (suffix === "s" && /^\d{4}$/.test(t.text)) {
-      dates.push(`decade:${value}`);
-      return;
+      this.dates.push(`decade:${value}`);
+      return true;
     }
+    return false;
+  }
+
+  /** Digits with a currency, a fused or following unit or scale ("$3m", "5km", "2 million", "10 kg"). */
+  private readQuantity(i: number, t: Token, value: number, suffix: string, currency: string | undefined): void {
+    const { tokens } = this;
     let unit: UnitInfo | undefined;
     let scaled = value;
-    if (parsed.currency !== undefined) {
-      unit = UNITS.get(parsed.currency);
+    if (currency !== undefined) {
+      unit = UNITS.get(currency);
       const fusedScale = SCALES.get(suffix) ?? (suffix === "m" ? 1e6 : suffix === "b" ? 1e9 : undefined);
       if (fusedScale !== undefined) {
         scaled *= fusedScale;
@@ -313,8 +354,8 @@ export function readValues(tokens: readonly Token[]): Values {
         scaled *= scale;
       } else {
         // Digits glued to letters that are no unit: a name like "2FA", "5G", "S3" (see tokenize.ts).
-        used.delete(i);
-        codes.push(t.lower);
+        this.used.delete(i);
+        this.codes.push(t.lower);
         return;
       }
     }
@@ -322,34 +363,29 @@ export function readValues(tokens: readonly Token[]): Values {
     const scaleWord = SCALES.get(tokens[j]?.lower ?? "");
     if (scaleWord !== undefined && tokens[j]?.kind === "word") {
       scaled *= scaleWord;
-      take(j, 1);
+      this.take(j, 1);
       j++;
     }
     if (unit === undefined) {
       const after = unitAt(tokens, j);
       if (after) {
         unit = after.info;
-        take(j, after.used);
+        this.take(j, after.used);
         j += after.used;
       }
     }
     if (unit === undefined && suffix === "" && /^\d{4}$/.test(t.text) && value >= 1000 && value <= 2100) {
-      dates.push(`year:${value}`);
+      this.dates.push(`year:${value}`);
       return;
     }
     if (unit === undefined && nearMonth(tokens, i) && value >= 1 && value <= 31 && Number.isInteger(value)) {
-      dates.push(`day:${value}`);
+      this.dates.push(`day:${value}`);
       return;
     }
-    quantities.push(
-      quantity(
-        scaled,
-        unit,
-        tokens
-          .slice(i, j)
-          .map((w) => w.text)
-          .join(" "),
-      ),
-    );
+    const text = tokens
+      .slice(i, j)
+      .map((w) => w.text)
+      .join(" ");
+    this.quantities.push(quantity(scaled, unit, text));
   }
 }

@@ -1,4 +1,4 @@
-// Resumable, verified downloads (reliability-anchors G4, A2–A4) over real HTTP on loopback:
+// Resumable, verified downloads over real HTTP on loopback (docs/device.md, "How a sync works"):
 // a registry whose connections break at many random byte offsets, that changes its ETag in
 // the middle of a resume, ignores Range, answers a wrong Content-Range, sends trailing junk,
 // tampers with a chunk, or forges block hints. Every time, the installed file hashes right or

@@ -1,6 +1,7 @@
 /**
- * The `outcomes` feedback sink: feedback on a remembered answer becomes an outcome of that model
- * version; another tenant's feedback, an expired or unknown id, and a repeated feedback do not count.
+ * The `outcomes` feedback sink: a verdict on a remembered answer becomes an outcome of that model
+ * version; another tenant's feedback, a label that is no verdict, an expired or unknown id, and a
+ * repeated feedback do not count.
  */
 import { describe, expect, it } from "vitest";
 import { OutcomeSink } from "../../../edge/monitoring/outcome-sink.ts";
@@ -10,15 +11,17 @@ function event(tenant: string, feedback: Record<string, unknown>) {
 }
 
 describe("outcome sink", () => {
-  it("counts a label against the answer's label, once, for its own tenant only", async () => {
+  it("counts a verdict once, for its own tenant only; a label that is no verdict does not count", async () => {
     let now = 0;
     const sink = new OutcomeSink({ ttlMs: 1000, now: () => now });
-    sink.remember("r1", { tenant: "acme", model: "clf", version: "1.0.0", label: "spam" });
-    expect(await sink.accept(event("other", { label: "spam" }))).toBe(false);
-    expect(await sink.accept(event("acme", { label: "spam" }))).toBe(true);
+    sink.remember("r1", { tenant: "acme", model: "clf", version: "1.0.0" });
+    expect(await sink.accept(event("other", { label: "correct" }))).toBe(false);
+    // A class name is no verdict on an answer: no served task answers with a label to compare it with.
     expect(await sink.accept(event("acme", { label: "spam" }))).toBe(false);
-    sink.remember("r1", { tenant: "acme", model: "clf", version: "1.0.0", label: "spam" });
-    expect(await sink.accept(event("acme", { label: "ham" }))).toBe(true);
+    expect(await sink.accept(event("acme", { label: "correct" }))).toBe(true);
+    expect(await sink.accept(event("acme", { label: "correct" }))).toBe(false);
+    sink.remember("r1", { tenant: "acme", model: "clf", version: "1.0.0" });
+    expect(await sink.accept(event("acme", { label: false }))).toBe(true);
     sink.remember("r1", { tenant: "acme", model: "clf", version: "2.0.0" });
     now = 2000;
     expect(await sink.accept(event("acme", { score: 1 }))).toBe(false);

@@ -1,6 +1,6 @@
 // An edgefleet registry is real TUF: tuf-js (the npm CLI's TUF client) refreshes it over
-// HTTP and verifies its targets, before and after key rotations. On every attack of the
-// release-gating list (reliability anchors G1, G2) edgefleet's client and tuf-js agree —
+// HTTP and verifies its targets, before and after key rotations. On every attack below
+// edgefleet's client and tuf-js agree —
 // both accept or both reject — ours with its own error code, its trusted files untouched.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultModelSources } from "../../../cli/models/default-models.ts";

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { simControl, simPop } from "../../support/fleet-sim.ts";
 import { describeOnnx } from "../../../cli/models/describe-onnx.ts";
-import { ControlStateSchema } from "../../../control/store.ts";
+import { ControlStateSchema } from "../../../control/control-store.ts";
 import type { ModelManifest } from "../../../shared/manifest/model-manifest.ts";
 import { MemoryModelCatalog } from "../../../shared/storage/memory-model-catalog.ts";
 import { SyncAgent } from "../../../shared/sync/agent.ts";

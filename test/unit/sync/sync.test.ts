@@ -206,6 +206,7 @@ describe("HealthRecorder", () => {
     health.markError("m", "1.0.0");
     health.markError("m", "1.0.0");
     health.markError("m", "1.0.0");
-    expect(health.of("m")).toEqual([{ version: "1.0.0", requests: 2, errors: 2, p95_ms: 4 }]);
+    // p95 of [3, 4] by the one quantile definition (shared/stats/quantile.ts, type 7): 3 + 0.95 × 1.
+    expect(health.of("m")).toEqual([{ version: "1.0.0", requests: 2, errors: 2, p95_ms: 3.95 }]);
   });
 });

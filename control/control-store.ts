@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { GateSchema, ModelRolloutSchema, PopReportSchema } from "../shared/sync/protocol.ts";
-import { ExperimentRecordSchema } from "../shared/sync/experiment-protocol.ts";
+import { ExperimentRecordSchema } from "../shared/sync/experiment-api.ts";
 
 export const ControlStateSchema = z.object({
   seq: z.number().int().nonnegative(),
