@@ -10,6 +10,7 @@ const BENCHES: Record<string, () => Promise<{ run(json: boolean): Promise<BenchR
   cache: () => import("./cache.ts"),
   chunking: () => import("./chunking.ts"),
   origin: () => import("./origin.ts"),
+  faults: () => import("./faults.ts"),
   verifier: () => import("./verifier.ts"),
   fleet: () => import("./fleet.ts"),
   device: () => import("./device.ts"),

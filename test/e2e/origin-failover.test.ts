@@ -128,7 +128,6 @@ describe("chat completions through edge → origin → OpenAI-compatible upstrea
 describe("F1 kill one of two origins under steady load", () => {
   it("loses no request; the survivor takes all traffic", async () => {
     const results: Array<{ status: number; servedBy: string | null; attempts: number; at: number }> = [];
-    const started = Date.now();
     const sends: Array<Promise<void>> = [];
     let killedAt = 0;
     // About 50 requests per second for 3 s; origin A is killed (SIGKILL) after 1 s.
@@ -159,7 +158,6 @@ describe("F1 kill one of two origins under steady load", () => {
     const late = results.filter((r) => r.at > killedAt + 500);
     expect(late.length).toBeGreaterThan(0);
     expect(late.every((r) => r.servedBy === "origin/us-east")).toBe(true);
-    expect(Date.now() - started).toBeLessThan(15_000);
   });
 });
 
