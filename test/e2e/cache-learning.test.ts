@@ -7,14 +7,12 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEdge, type RunningEdge } from "../../cli/local/edge-miniflare.ts";
-import { seedEdge } from "../../cli/local/seed-edge.ts";
 import { devTenantOf } from "../../edge/cache/tenant.ts";
 import { CacheTraining } from "../../control/cache-training/cache-training.ts";
 import { cacheTrainingRoutes } from "../../control/cache-training/routes.ts";
 import { tuneScorer } from "../../shared/cache/scorer/tune.ts";
-import { defaultModels } from "../support/native-reference.ts";
 import { type FakeOrigin, startFakeOrigin } from "../support/fake-origin.ts";
-import { postJson, TEST_AWS } from "../support/origin-fixtures.ts";
+import { postJson, seedEmbedder, TEST_AWS } from "../support/origin-fixtures.ts";
 import { operatorPairs } from "../support/scorer-pairs.ts";
 
 let edge: RunningEdge;
@@ -53,11 +51,7 @@ beforeAll(async () => {
       ...TEST_AWS,
     },
   });
-  await seedEdge(
-    edge.url,
-    "test-admin",
-    (await defaultModels()).filter((m) => m.manifest.id === "use-lite"),
-  );
+  await seedEmbedder(edge.url);
 });
 
 afterAll(async () => {

@@ -4,10 +4,8 @@
 // semantically; streams replayed as they were; cut streams and no-store never stored.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEdge } from "../../cli/local/edge-miniflare.ts";
-import { seedEdge } from "../../cli/local/seed-edge.ts";
-import { defaultModels } from "../support/native-reference.ts";
 import { type FakeOrigin, startFakeOrigin } from "../support/fake-origin.ts";
-import { postJson, startRoutingEdge } from "../support/origin-fixtures.ts";
+import { postJson, seedEmbedder, startRoutingEdge } from "../support/origin-fixtures.ts";
 import { devTenantOf } from "../../edge/cache/tenant.ts";
 
 let edge: RunningEdge;
@@ -21,12 +19,7 @@ beforeAll(async () => {
     origins: [{ id: "eu", region: "eu", endpoint: origin.url, models: ["fake-llm"] }],
     model_versions: { "fake-llm": "2026-11-01" },
   });
-  // The edge's own embedder runs the semantic layer.
-  await seedEdge(
-    edge.url,
-    "test-admin",
-    (await defaultModels()).filter((m) => m.manifest.id === "use-lite"),
-  );
+  await seedEmbedder(edge.url);
 });
 
 afterAll(async () => {

@@ -2,8 +2,8 @@
  * Registries with versions of the tiny test model (test/support/tiny-model.ts), served on
  * loopback, for the device client's tests.
  */
-import { type PublishResult, publishModel } from "../../shared/registry/publish.ts";
-import { allSigners, type Keyring, type TestRegistry } from "./registry-fixture.ts";
+import type { PublishResult } from "../../shared/registry/publish.ts";
+import { type Keyring, publishTo, type TestRegistry } from "./registry-fixture.ts";
 
 export const TINY_INPUT = { tensors: { x: { dtype: "float32", dims: [1], data: [0] } } };
 
@@ -14,22 +14,19 @@ export function publishTiny(
   version: string,
   bytes: Uint8Array,
 ): Promise<PublishResult> {
-  return publishModel(
-    {
-      id,
-      version,
-      task: "raw",
-      files: [{ name: "model.onnx", role: "model", bytes }],
-      io: {
-        inputs: [{ name: "x", dtype: "float32", shape: [1] }],
-        outputs: [{ name: "y", dtype: "float32", shape: [1] }],
-      },
-      runtime: { execution_providers: ["cpu"], max_input_elements: 16 },
-      settings: {},
-      metrics: {},
+  return publishTo(registry, keys, {
+    id,
+    version,
+    task: "raw",
+    files: [{ name: "model.onnx", role: "model", bytes }],
+    io: {
+      inputs: [{ name: "x", dtype: "float32", shape: [1] }],
+      outputs: [{ name: "y", dtype: "float32", shape: [1] }],
     },
-    { blobs: registry.blobs, repository: registry.repository, keyring: allSigners(keys) },
-  );
+    runtime: { execution_providers: ["cpu"], max_input_elements: 16 },
+    settings: {},
+    metrics: {},
+  });
 }
 
 /** The `y` a raw-tensor answer carries. */

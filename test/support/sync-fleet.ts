@@ -8,11 +8,11 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { float32Weights, perturbTensor } from "./onnx-perturb.ts";
 import { recordGolden } from "../../cli/registry/golden.ts";
-import { publishModel, type ModelDraft, type PublishResult } from "../../shared/registry/publish.ts";
+import type { ModelDraft, PublishResult } from "../../shared/registry/publish.ts";
 import { describeOnnx } from "../../cli/models/describe-onnx.ts";
 import { inCanary } from "../../shared/sync/cohort.ts";
 import { mlpOnnx } from "./onnx-mlp.ts";
-import { allSigners, type Keyring, type TestRegistry } from "./registry-fixture.ts";
+import { type Keyring, publishTo, type TestRegistry } from "./registry-fixture.ts";
 
 export const WIDTHS = [8, 64, 4] as const;
 
@@ -49,7 +49,7 @@ export async function publishMlp(
     files: [{ name: "model.onnx", role: "model", bytes }],
   };
   draft.golden = await recordGolden(draft, goldenInput());
-  return publishModel(draft, { blobs: registry.blobs, repository: registry.repository, keyring: allSigners(keys) });
+  return publishTo(registry, keys, draft);
 }
 
 /** `count` ids of the form `<prefix>-<n>`, of which exactly `inside` fall in a `percent` canary. */
