@@ -2,19 +2,12 @@
  * Registries with versions of the tiny test model (test/support/tiny-model.ts), served on
  * loopback, for the device client's tests.
  */
-import type { PublishResult } from "../../shared/registry/publish.ts";
-import { type Keyring, publishTo, type TestRegistry } from "./registry-fixture.ts";
+import { type PublishFile, publishTo } from "./registry-fixture.ts";
 
 export const TINY_INPUT = { tensors: { x: { dtype: "float32", dims: [1], data: [0] } } };
 
-export function publishTiny(
-  registry: TestRegistry,
-  keys: Keyring,
-  id: string,
-  version: string,
-  bytes: Uint8Array,
-): Promise<PublishResult> {
-  return publishTo(registry, keys, {
+export const publishTiny: PublishFile = (registry, keys, id, version, bytes) =>
+  publishTo(registry, keys, {
     id,
     version,
     task: "raw",
@@ -27,7 +20,6 @@ export function publishTiny(
     settings: {},
     metrics: {},
   });
-}
 
 /** The `y` a raw-tensor answer carries. */
 export function answerOf(output: unknown): number {

@@ -100,6 +100,15 @@ export async function serveRegistry(registry: { metadata: FsNamedStore; blobs: F
   });
 }
 
+/** Publishes one model file as version `version` of model `id` (each fixture builds its own draft). */
+export type PublishFile = (
+  registry: TestRegistry,
+  keys: Keyring,
+  id: string,
+  version: string,
+  bytes: Uint8Array,
+) => Promise<PublishResult>;
+
 /** Publishes a draft into the registry, signed with every key of the ring. */
 export function publishTo(registry: TestRegistry, keys: Keyring, draft: ModelDraft): Promise<PublishResult> {
   return publishModel(draft, { blobs: registry.blobs, repository: registry.repository, keyring: allSigners(keys) });
