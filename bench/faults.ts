@@ -52,6 +52,27 @@ async function timed(send: () => Promise<Response>, check: (res: Response, text:
   return ms;
 }
 
+/** `n` sequential timings of the same call. */
+async function sampled(
+  n: number,
+  send: () => Promise<Response>,
+  check: (res: Response, text: string) => void,
+): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    out.push(await timed(send, check));
+  }
+  return out;
+}
+
+function expectStatus(allowed: number[]) {
+  return (res: Response) => {
+    if (!allowed.includes(res.status)) {
+      throw new Error(`expected ${allowed.join(" or ")}, got ${res.status}`);
+    }
+  };
+}
+
 function expectServedBy(want: string) {
   return (res: Response) => {
     if (res.status !== 200 || res.headers.get("x-edgefleet-served-by") !== want) {
@@ -115,67 +136,47 @@ async function heldClosed(json: boolean): Promise<Measure[]> {
       (o[n] as FakeOrigin).setFault({ kind: "status", status: 503 });
     }
     progress(json, "  blackholed first origin…");
-    const blackhole: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      blackhole.push(await timed(() => predict("m-bh"), expectServedBy("origin/us-east")));
-    }
+    const blackhole = await sampled(20, () => predict("m-bh"), expectServedBy("origin/us-east"));
     progress(json, "  caller's deadline with only a blackholed origin…");
-    const deadline: number[] = [];
-    for (let i = 0; i < 10; i++) {
-      deadline.push(
-        await timed(
-          () => predict("m-only", { "x-edgefleet-deadline": String(Date.now() + DEADLINE_MS) }),
-          (res) => {
-            if (res.status !== 503 && res.status !== 504) {
-              throw new Error(`expected 503/504 at the deadline, got ${res.status}`);
-            }
-          },
-        ),
-      );
-    }
+    const deadline = await sampled(
+      10,
+      () => predict("m-only", { "x-edgefleet-deadline": String(Date.now() + DEADLINE_MS) }),
+      expectStatus([503, 504]),
+    );
     progress(json, "  stream stalled mid-way…");
-    const stall: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      stall.push(
-        await timed(
-          () =>
-            postJson(edge.url, "/v1/chat/completions", {
-              model: "llm-stall",
-              stream: true,
-              messages: [{ role: "user", content: "hi" }],
-            }),
-          (_res, text) => {
-            if (!text.includes("stream_interrupted")) {
-              throw new Error("a stalled stream did not end with an error event");
-            }
-          },
-        ),
-      );
-    }
+    const stallChat = { model: "llm-stall", stream: true, messages: [{ role: "user", content: "hi" }] };
+    const stall = await sampled(
+      5,
+      () => postJson(edge.url, "/v1/chat/completions", stallChat),
+      (_res, text) => {
+        if (!text.includes("stream_interrupted")) {
+          throw new Error("a stalled stream did not end with an error event");
+        }
+      },
+    );
     progress(json, "  throttled Lambda origin…");
-    const throttle: number[] = [];
-    for (const model of throttled) {
-      throttle.push(
-        await timed(
-          () => postJson(edge.url, "/v1/chat/completions", { model, messages: [{ role: "user", content: "hi" }] }),
-          expectServedBy("origin/eu-central"),
-        ),
-      );
-    }
+    // One fresh origin per sample: a throttled one is left alone for its retry-after.
+    const models = [...throttled];
+    const throttle = await sampled(
+      models.length,
+      () =>
+        postJson(edge.url, "/v1/chat/completions", {
+          model: models.shift(),
+          messages: [{ role: "user", content: "hi" }],
+        }),
+      expectServedBy("origin/eu-central"),
+    );
     progress(json, "  every origin down…");
-    const outage: number[] = [];
-    for (let i = 0; i < 30; i++) {
-      outage.push(
-        await timed(
-          () => predict("m-out", { "x-edgefleet-deadline": String(Date.now() + OUTAGE_DEADLINE_MS) }),
-          (res) => {
-            if (res.status !== 503 || res.headers.get("retry-after") === null) {
-              throw new Error(`expected 503 with retry-after, got ${res.status}`);
-            }
-          },
-        ),
-      );
-    }
+    const outage = await sampled(
+      30,
+      () => predict("m-out", { "x-edgefleet-deadline": String(Date.now() + OUTAGE_DEADLINE_MS) }),
+      (res) => {
+        expectStatus([503])(res);
+        if (res.headers.get("retry-after") === null) {
+          throw new Error("a 503 without retry-after");
+        }
+      },
+    );
     return [
       { name: "blackhole_failover", samples: blackhole, goalMs: TTFB_MS + 400, goal: "TTFB timeout + 400" },
       { name: "deadline_answer", samples: deadline, goalMs: DEADLINE_MS + 300, goal: "deadline + 300" },
