@@ -30,6 +30,17 @@ async function native(request: Request): Promise<Response> {
   return Response.json(await nativePredict(body));
 }
 
+/** The edge Worker (wrangler.toml) inside workerd for the tests, with these vars and the Node-side services. */
+function edgeWorker(vars: Record<string, string>) {
+  return cloudflareTest({
+    wrangler: { configPath: "./wrangler.toml" },
+    miniflare: {
+      bindings: { ADMIN_TOKEN: "test-admin-token", LOG_LEVEL: "error", ...vars },
+      serviceBindings: { FIXTURES: fixtures, NATIVE: native },
+    },
+  });
+}
+
 export default defineConfig({
   test: {
     projects: [
@@ -43,20 +54,7 @@ export default defineConfig({
         },
       },
       {
-        plugins: [
-          cloudflareTest({
-            wrangler: { configPath: "./wrangler.toml" },
-            miniflare: {
-              bindings: {
-                ADMIN_TOKEN: "test-admin-token",
-                POP_ID: "test",
-                LOG_LEVEL: "error",
-                MAX_BODY_BYTES: "4194304",
-              },
-              serviceBindings: { FIXTURES: fixtures, NATIVE: native },
-            },
-          }),
-        ],
+        plugins: [edgeWorker({ POP_ID: "test", MAX_BODY_BYTES: "4194304" })],
         test: {
           name: "edge",
           include: ["test/edge/**/*.test.ts"],
@@ -67,20 +65,12 @@ export default defineConfig({
       {
         // The same Worker with API keys on, as staging and production run it (wrangler.toml is local dev: AUTH=off).
         plugins: [
-          cloudflareTest({
-            wrangler: { configPath: "./wrangler.toml" },
-            miniflare: {
-              bindings: {
-                ADMIN_TOKEN: "test-admin-token",
-                POP_ID: "test-auth",
-                LOG_LEVEL: "error",
-                AUTH: "on",
-                AUTH_CACHE_TTL_S: "1",
-                RATE_LIMIT_RPM: "600",
-                MAX_BODY_BYTES: "1048576",
-              },
-              serviceBindings: { FIXTURES: fixtures, NATIVE: native },
-            },
+          edgeWorker({
+            POP_ID: "test-auth",
+            AUTH: "on",
+            AUTH_CACHE_TTL_S: "1",
+            RATE_LIMIT_RPM: "600",
+            MAX_BODY_BYTES: "1048576",
           }),
         ],
         test: {

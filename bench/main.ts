@@ -11,6 +11,7 @@ const BENCHES: Record<string, () => Promise<{ run(json: boolean): Promise<BenchR
   chunking: () => import("./chunking.ts"),
   hostile: () => import("./hostile.ts"),
   origin: () => import("./origin.ts"),
+  faults: () => import("./faults.ts"),
   verifier: () => import("./verifier.ts"),
   fleet: () => import("./fleet.ts"),
   device: () => import("./device.ts"),

@@ -105,6 +105,23 @@ function edgefleet(...args: string[]) {
   return runCli(args, { env: { EDGEFLEET_CONTROL: control.url, EDGEFLEET_TOKEN: OPERATOR } });
 }
 
+/** `edgefleet experiment start` of 2.0.0 against 1.0.0 on MODEL, sending `percent` to the candidate. */
+function startExperiment(percent: string, ...more: string[]) {
+  return edgefleet(
+    "experiment",
+    "start",
+    "--model",
+    MODEL,
+    "--control",
+    "1.0.0",
+    "--candidate",
+    "2.0.0",
+    "--percent",
+    percent,
+    ...more,
+  );
+}
+
 describe("A/B experiment across PoPs", () => {
   it("refuses bad experiments with clear 4xx errors", async () => {
     await operator.rollout({ model: MODEL, version: "1.0.0", channel: "stable" });
@@ -125,18 +142,7 @@ describe("A/B experiment across PoPs", () => {
       status: 404,
       code: "experiment_not_found",
     });
-    const cli = await edgefleet(
-      "experiment",
-      "start",
-      "--model",
-      MODEL,
-      "--control",
-      "1.0.0",
-      "--candidate",
-      "2.0.0",
-      "--percent",
-      "120",
-    );
+    const cli = await startExperiment("120");
     expect(cli.code).toBe(2);
     expect(cli.stderr).toContain("--percent");
     const anonymous = await fetch(`${control.url}/v1/experiments`);
@@ -146,23 +152,7 @@ describe("A/B experiment across PoPs", () => {
 
   it("keeps each user on one arm on every PoP, and finds the candidate better when feedback favours it", async () => {
     await syncAll();
-    const started = cliJson<ExperimentStatus>(
-      await edgefleet(
-        "experiment",
-        "start",
-        "--model",
-        MODEL,
-        "--control",
-        "1.0.0",
-        "--candidate",
-        "2.0.0",
-        "--percent",
-        "50",
-        "--id",
-        "mlp-ab-test",
-        "--json",
-      ),
-    );
+    const started = cliJson<ExperimentStatus>(await startExperiment("50", "--id", "mlp-ab-test", "--json"));
     expect(started).toMatchObject({ id: "mlp-ab-test", state: "running", percent: 50, split_by: "user" });
     // A second experiment with the same id, or on the same model, is refused; so is a canary meanwhile.
     await expect(

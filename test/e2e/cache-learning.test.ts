@@ -7,14 +7,13 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEdge, type RunningEdge } from "../../cli/local/edge-miniflare.ts";
-import { seedEdge } from "../../cli/local/seed-edge.ts";
 import { devTenantOf } from "../../edge/cache/tenant.ts";
 import { CacheTraining } from "../../control/cache-training/cache-training.ts";
 import { cacheTrainingRoutes } from "../../control/cache-training/routes.ts";
 import { tuneScorer } from "../../shared/cache/scorer/tune.ts";
-import { defaultModels } from "../support/native-reference.ts";
 import { type FakeOrigin, startFakeOrigin } from "../support/fake-origin.ts";
-import { postJson, TEST_AWS } from "../support/origin-fixtures.ts";
+import { postJson, seedEmbedder, TEST_AWS } from "../support/origin-fixtures.ts";
+import { cacheVerdict, untilAnswer, untilCached } from "../support/until-cached.ts";
 import { operatorPairs } from "../support/scorer-pairs.ts";
 
 let edge: RunningEdge;
@@ -54,11 +53,7 @@ beforeAll(async () => {
       ...TEST_AWS,
     },
   });
-  await seedEdge(
-    edge.url,
-    "test-admin",
-    (await defaultModels()).filter((m) => m.manifest.id === "use-lite"),
-  );
+  await seedEmbedder(edge.url);
 });
 
 afterAll(async () => {
@@ -73,10 +68,11 @@ const ask = (question: string) => ({
   temperature: 0,
 });
 
+const post = (question: string) => postJson(edge.url, "/v1/chat/completions", ask(question), AUTH);
+
 async function send(question: string) {
-  const res = await postJson(edge.url, "/v1/chat/completions", ask(question), AUTH);
+  const res = await post(question);
   await res.text();
-  await new Promise((r) => setTimeout(r, 60));
   return {
     cache: res.headers.get("x-edgefleet-cache"),
     rejected: res.headers.get("x-edgefleet-cache-rejected"),
@@ -92,6 +88,7 @@ describe("learning cache", () => {
     const cached = "How do I reset my password?";
     const incoming = "How can I reset my password?";
     expect((await send(cached)).cache).toBe("miss");
+    await cacheVerdict(await untilCached(() => post(cached))); // its fill has landed
     const hit = await send(incoming);
     expect(hit.cache).toBe("semantic");
 
@@ -110,11 +107,16 @@ describe("learning cache", () => {
       body: JSON.stringify(scorer),
     });
     expect(installed.status).toBe(200);
-    // Past the edge's scorer memo (CACHE_SCORER_TTL_S = 1).
-    await new Promise((r) => setTimeout(r, 1100));
-
-    // A new scorer version is a new partition: the first ask fills it, the wrong pair then misses.
-    expect((await send(cached)).cache).toBe("miss");
+    // A new scorer version is a new partition: once the edge's scorer memo (CACHE_SCORER_TTL_S = 1)
+    // has let the new scorer in, the cached question misses (until then the old partition hits);
+    // that ask fills the new partition, and the wrong pair then misses.
+    const fresh = await untilAnswer(
+      () => post(cached),
+      (res) => res.headers.get("x-edgefleet-cache") === "miss",
+      "the new scorer's partition",
+    );
+    await fresh.text();
+    await cacheVerdict(await untilCached(() => post(cached)));
     const again = await send(incoming);
     expect(again).toMatchObject({ cache: "miss", rejected: "feedback" });
 

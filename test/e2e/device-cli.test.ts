@@ -8,22 +8,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultModelDraft } from "../support/default-model-draft.ts";
 import { float32Weights, perturbTensor } from "../support/onnx-perturb.ts";
-import { publishModel } from "../../shared/registry/publish.ts";
-import {
-  allSigners,
-  type Keyring,
-  makeKeys,
-  makeRegistry,
-  type RegistryServer,
-  serveRegistry,
-  type TestRegistry,
-} from "../support/registry-fixture.ts";
+import { type LoopbackRegistry, startRegistry } from "../support/registry-fixture.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { type CliResult, cliJson, runCli } from "../support/run-cli.ts";
 
-let keys: Keyring;
-let registry: TestRegistry;
-let server: RegistryServer;
+let registry: LoopbackRegistry;
 let dir: string;
 let inputFile: string;
 
@@ -34,14 +23,8 @@ function edgefleet(...args: string[]): Promise<CliResult> {
 const json = cliJson;
 
 beforeAll(async () => {
-  keys = await makeKeys();
-  registry = await makeRegistry(keys);
-  server = await serveRegistry(registry);
-  await publishModel(await defaultModelDraft("ppocr-rec", "4.0.0"), {
-    blobs: registry.blobs,
-    repository: registry.repository,
-    keyring: allSigners(keys),
-  });
+  registry = await startRegistry();
+  await registry.publish(await defaultModelDraft("ppocr-rec", "4.0.0"));
   dir = await tempDir("device-cli");
   inputFile = join(dir, "..", `ocr-input-${process.pid}.json`);
   const image = (await readFile("test/fixtures/ocr-line.png")).toString("base64");
@@ -49,7 +32,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await server.close();
+  await registry.server.close();
 });
 
 interface RunAnswer {
@@ -83,7 +66,17 @@ describe("edgefleet device", () => {
 
   it("syncs PP-OCRv4 rec and reads a text line offline, like /v1/predict", async () => {
     const sync = json<{ ok: boolean; trust: string; models: Array<{ status: string; version: string }> }>(
-      await edgefleet("device", "sync", "--server", server.url, "--dir", dir, "--model", "ppocr-rec", "--json"),
+      await edgefleet(
+        "device",
+        "sync",
+        "--server",
+        registry.server.url,
+        "--dir",
+        dir,
+        "--model",
+        "ppocr-rec",
+        "--json",
+      ),
     );
     expect(sync).toMatchObject({ ok: true, trust: "first-use", models: [{ status: "installed", version: "4.0.0" }] });
     // The registry is gone from here on: the device runs what it verified.
@@ -94,11 +87,7 @@ describe("edgefleet device", () => {
   });
 
   it("downloads a one-tensor update as a few blocks, then rolls back to N-1", async () => {
-    await publishModel(await defaultModelDraft("ppocr-rec", "4.0.1", editOneTensor), {
-      blobs: registry.blobs,
-      repository: registry.repository,
-      keyring: allSigners(keys),
-    });
+    await registry.publish(await defaultModelDraft("ppocr-rec", "4.0.1", editOneTensor));
     const sync = json<{
       models: Array<{ status: string; previous: string; bytes: { downloaded: number; total: number } }>;
     }>(await edgefleet("device", "sync", "--dir", dir, "--json"));
@@ -113,7 +102,7 @@ describe("edgefleet device", () => {
   });
 
   it("refuses tampered metadata in one line, exit 1, naming what keeps running", async () => {
-    server.tamper = (request) =>
+    registry.server.tamper = (request) =>
       new URL(request.url).pathname === "/metadata/timestamp.json" ? new Response("{}") : undefined;
     try {
       const refused = await edgefleet("device", "sync", "--dir", dir);
@@ -121,7 +110,7 @@ describe("edgefleet device", () => {
       expect(refused.stdout).toMatch(/^sync refused: BAD_METADATA/);
       expect(refused.stdout).toContain("still running ppocr-rec@4.0.0");
     } finally {
-      server.tamper = undefined;
+      registry.server.tamper = undefined;
     }
   });
 });

@@ -126,8 +126,7 @@ describe("fleet sync on loopback", () => {
     const load = traffic();
     await load.until((a) => POPS.every((p) => a.some((x) => x.pop === p && x.version === "1.0.0")));
 
-    const published = await publishMlp(registry, keys, MODEL, "2.0.0", v2);
-    expect(published.reusedChunks).toBeGreaterThanOrEqual(0);
+    await publishMlp(registry, keys, MODEL, "2.0.0", v2);
     const canary = await operator.rollout({ model: MODEL, version: "2.0.0", channel: "canary", percent: 25 });
     await syncAll();
     await load.until((a) => canaryPops.every((p) => a.some((x) => x.pop === p && x.version === "2.0.0")));

@@ -2,7 +2,7 @@
 // workerd: readiness, load signals and metrics; chat streaming end to end through an origin's
 // OpenAI-compatible upstream; F1 — kill one of two origins under steady load, lose nothing;
 // and a graceful SIGTERM that finishes in-flight work and refuses new work.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { RunningEdge } from "../../cli/local/edge-miniflare.ts";
 import { type FakeOrigin, startFakeOrigin } from "../support/fake-origin.ts";
 import {
@@ -128,7 +128,6 @@ describe("chat completions through edge → origin → OpenAI-compatible upstrea
 describe("F1 kill one of two origins under steady load", () => {
   it("loses no request; the survivor takes all traffic", async () => {
     const results: Array<{ status: number; servedBy: string | null; attempts: number; at: number }> = [];
-    const started = Date.now();
     const sends: Array<Promise<void>> = [];
     let killedAt = 0;
     // About 50 requests per second for 3 s; origin A is killed (SIGKILL) after 1 s.
@@ -159,7 +158,6 @@ describe("F1 kill one of two origins under steady load", () => {
     const late = results.filter((r) => r.at > killedAt + 500);
     expect(late.length).toBeGreaterThan(0);
     expect(late.every((r) => r.servedBy === "origin/us-east")).toBe(true);
-    expect(Date.now() - started).toBeLessThan(15_000);
   });
 });
 
@@ -171,25 +169,27 @@ describe("graceful shutdown", () => {
       messages: [{ role: "user", content: "slow" }],
     });
     // Wait until the origin has the request (its in-flight gauge says so), then signal.
-    for (
-      let i = 0;
-      i < 50 && !/^edgefleet_origin_in_flight 1$/m.test(await (await fetch(`${b.url}/metrics`)).text());
-      i++
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await vi.waitFor(
+      async () => {
+        expect(await (await fetch(`${b.url}/metrics`)).text()).toMatch(/^edgefleet_origin_in_flight 1$/m);
+      },
+      { timeout: 10_000, interval: 20 },
+    );
     b.child.kill("SIGTERM");
     // The signal is handled asynchronously: wait until the origin says it is draining.
-    for (let i = 0; i < 50; i++) {
-      const status = await fetch(`${b.url}/readyz`).then(
-        (r) => r.status,
-        () => 0,
-      );
-      if (status !== 200) {
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await vi.waitFor(
+      async () => {
+        const status = await fetch(`${b.url}/readyz`).then(
+          async (r) => {
+            await r.body?.cancel();
+            return r.status;
+          },
+          () => 0,
+        );
+        expect(status).not.toBe(200);
+      },
+      { timeout: 10_000, interval: 10 },
+    );
     const refused = await postJson(b.url, "/v1/predict", VAD).then(
       (res) => res.status,
       () => "connection refused",

@@ -1,7 +1,8 @@
 // Fault cases F2, F3, F5, F6, F7 (docs/origin.md, "Fault cases") through the real Worker
 // bundle in workerd, against fault-injecting origins on loopback. Each case has its own
 // model name and origins, so breakers of one case never see another's traffic; the tests
-// judge only what the caller received and what the origins logged.
+// judge only what the caller received and what the origins logged. How long a caller waits in
+// each case is measured against the policy's goals by `npm run bench -- faults`, not here.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEdge } from "../../cli/local/edge-miniflare.ts";
 import { seedEdge } from "../../cli/local/seed-edge.ts";
@@ -9,6 +10,7 @@ import { type FakeOrigin, startFakeOrigin } from "../support/fake-origin.ts";
 import { postJson, startRoutingEdge } from "../support/origin-fixtures.ts";
 import { defaultModels } from "../support/native-reference.ts";
 import { readSse } from "../support/sse.ts";
+import { untilAnswer } from "../support/until-cached.ts";
 
 const TTFB_MS = 400;
 const STALL_MS = 500;
@@ -64,32 +66,30 @@ const chat = (model: string) =>
 const fake = (name: string) => o[name] as FakeOrigin;
 
 describe("F2 blackholed origin", () => {
-  it("never hangs a caller: each call ends within the TTFB timeout plus the next origin's answer", async () => {
+  it("never hangs a caller: each call gives up on the blackhole and the next origin answers", async () => {
     fake("a2").setFault({ kind: "blackhole" });
+    const before = fake("b2").count();
     for (let i = 0; i < 5; i++) {
-      const started = Date.now();
       const res = await predict("m-f2");
       expect(res.status).toBe(200);
       expect(res.headers.get("x-edgefleet-served-by")).toBe("origin/us-east");
-      expect(Date.now() - started).toBeLessThan(TTFB_MS + 400);
       await res.body?.cancel();
     }
+    expect(fake("b2").count() - before).toBe(5);
     // After 3 timeouts the breaker is open: the blackhole stops getting traffic.
     expect(fake("a2").count()).toBe(3);
   });
 
   it("with no other origin, answers 504 by the caller's deadline instead of hanging", async () => {
-    const started = Date.now();
     const res = await predict("m-f2-only", { "x-edgefleet-deadline": String(Date.now() + 250) });
     expect([503, 504]).toContain(res.status);
-    expect(Date.now() - started).toBeLessThan(250 + 300);
     const body = (await res.json()) as { error: { code: string } };
     expect(["upstream_timeout", "upstream_unavailable"]).toContain(body.error.code);
   });
 });
 
 describe("F3 flapping origin", () => {
-  it("serves from the fallback while the primary fails, and traffic returns to the primary soon after it recovers", async () => {
+  it("serves from the fallback while the primary fails, and traffic returns to the primary after it recovers", async () => {
     fake("a3").setFault({ kind: "status", status: 503 });
     for (let i = 0; i < 6; i++) {
       const res = await predict("m-f3");
@@ -98,22 +98,21 @@ describe("F3 flapping origin", () => {
       await res.body?.cancel();
     }
     fake("a3").setFault({ kind: "ok" });
-    const recovered = Date.now();
-    let backOnPrimary: number | undefined;
-    // Steady light traffic until a half-open probe finds the primary healthy again (bounded).
-    while (Date.now() - recovered < 10_000) {
-      const res = await predict("m-f3");
-      expect(res.status).toBe(200);
-      await res.body?.cancel();
-      if (res.headers.get("x-edgefleet-served-by") === "origin/eu-west") {
-        backOnPrimary = Date.now() - recovered;
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(backOnPrimary).toBeDefined();
-    // The policy's longest open period is 1 s (30 s is the production bound).
-    expect(backOnPrimary).toBeLessThan(2000);
+    // Steady light traffic (the next request once the last is answered) until a half-open probe finds the primary
+    // healthy again; every caller is answered meanwhile. The policy's longest open period is
+    // 1 s, so the deadline leaves room for a busy machine.
+    const statuses: number[] = [];
+    const back = await untilAnswer(
+      async () => {
+        const res = await predict("m-f3");
+        statuses.push(res.status);
+        return res;
+      },
+      (res) => res.headers.get("x-edgefleet-served-by") === "origin/eu-west",
+      "traffic back on the recovered primary",
+    );
+    await back.body?.cancel();
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
   });
 });
 
@@ -194,7 +193,6 @@ describe("F6 streams", () => {
     ["stream-no-done", { kind: "stream-no-done", after: 2 }],
   ] as const)("%s mid-stream ends with an error event and no [DONE]", async (_name, fault) => {
     fake("a6").setFault(fault);
-    const started = Date.now();
     const res = await chat("llm-f6");
     expect(res.status).toBe(200);
     const s = await readSse(res);
@@ -203,7 +201,6 @@ describe("F6 streams", () => {
     expect(JSON.parse(s.errorEvent?.data ?? "{}")).toMatchObject({ error: { code: "stream_interrupted" } });
     // The tokens sent before the fault reached the client; nothing after a malformed chunk did.
     expect(s.events.filter((e) => e.event === undefined)).toHaveLength(2);
-    expect(Date.now() - started).toBeLessThan(STALL_MS + 1500);
   });
 
   it("a stream that fails before its first byte fails over and completes on the next origin", async () => {

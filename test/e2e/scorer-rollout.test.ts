@@ -22,6 +22,7 @@ import { postJson, TEST_AWS } from "../support/origin-fixtures.ts";
 import { makeKeys, makeRegistry, type Keyring, type TestRegistry } from "../support/registry-fixture.ts";
 import { floorScorer, publishScorer } from "../support/scorer-versions.ts";
 import { popIds, syncedEdgeVars, syncEdges } from "../support/sync-fleet.ts";
+import { cacheVerdict, untilCached } from "../support/until-cached.ts";
 
 const ADMIN = "scorer-admin";
 const OPERATOR = "scorer-operator";
@@ -99,10 +100,9 @@ async function probe(): Promise<Record<string, string | null>> {
   });
   const out: Record<string, string | null> = {};
   for (const e of edges) {
-    const first = await postJson(e.url, "/v1/chat/completions", ask(CACHED), auth);
-    await first.text();
-    expect(first.headers.get("x-edgefleet-cache")).toBe("miss");
-    await new Promise((r) => setTimeout(r, 60));
+    const cached = () => postJson(e.url, "/v1/chat/completions", ask(CACHED), auth);
+    expect(await cacheVerdict(await cached())).toBe("miss");
+    await cacheVerdict(await untilCached(cached)); // its fill has landed
     const second = await postJson(e.url, "/v1/chat/completions", ask(INCOMING), auth);
     await second.text();
     const rejected = second.headers.get("x-edgefleet-cache-rejected");
@@ -202,8 +202,9 @@ describe("cache scorer rollout through the registry", () => {
     await operator.rollout({ model: otherModel, version: "1.1.0", channel: "canary", percent: 50 });
     await syncAll();
 
-    await (await postJson(canaryEdge.url, "/v1/chat/completions", askFixed(CACHED), auth)).text();
-    await new Promise((r) => setTimeout(r, 60));
+    const cached = () => postJson(canaryEdge.url, "/v1/chat/completions", askFixed(CACHED), auth);
+    await (await cached()).text();
+    await cacheVerdict(await untilCached(cached)); // its fill has landed
     // 20 semantic hits of the canary scorer (the gate's minimum), 4 of them reported wrong (20% > 5%).
     const hits: string[] = [];
     for (let i = 0; i < 20; i++) {

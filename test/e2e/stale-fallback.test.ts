@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEdge, startEdge } from "../../cli/local/edge-miniflare.ts";
 import { type FakeOrigin, startFakeOrigin } from "../support/fake-origin.ts";
+import { untilAnswer } from "../support/until-cached.ts";
 import { postJson, TEST_AWS } from "../support/origin-fixtures.ts";
 
 let edge: RunningEdge;
@@ -34,9 +35,14 @@ describe("stale cache fallback", () => {
     const first = await postJson(edge.url, "/v1/chat/completions", chat("What is our refund window?"));
     const body = await first.text();
     expect(first.headers.get("x-edgefleet-cache")).toBe("miss");
-    await new Promise((r) => setTimeout(r, 1300)); // past the 1 s TTL
     origin.setFault({ kind: "status", status: 503 });
-    const stale = await postJson(edge.url, "/v1/chat/completions", chat("What is our refund window?"));
+    // While the entry is fresh the cache answers it outright; once past its 1 s TTL the origin is
+    // asked, fails, and the expired answer stands in: ask until that happens.
+    const stale = await untilAnswer(
+      () => postJson(edge.url, "/v1/chat/completions", chat("What is our refund window?")),
+      (res) => res.headers.get("x-edgefleet-served-by") === "edge-fallback",
+      "the entry to expire",
+    );
     expect(stale.status).toBe(200);
     expect(stale.headers.get("x-edgefleet-served-by")).toBe("edge-fallback");
     expect(stale.headers.get("x-edgefleet-cache")).toBe("hit");

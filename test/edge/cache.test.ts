@@ -2,8 +2,9 @@
 // model version, parameters), no-store/no-cache are honoured, and the semantic layer of the
 // partition Durable Object matches paraphrases by real USE-lite embeddings.
 import { env, SELF } from "cloudflare:test";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { ModelManifest } from "../../shared/manifest/model-manifest.ts";
+import { cacheVerdict as cacheStatus, untilAnswer, untilCached } from "../support/until-cached.ts";
 import { admin, BASE, postJson, seedDefaultModels } from "./helpers.ts";
 
 const ALICE = { authorization: "Bearer tenant-alice-key" };
@@ -16,19 +17,36 @@ beforeAll(async () => {
   manifests = await seedDefaultModels();
 });
 
-async function cacheStatus(res: Response): Promise<string | null> {
-  await res.arrayBuffer();
-  return res.headers.get("x-edgefleet-cache");
+// workerd's clock stands still between I/O events: wait until it has moved, so the next step
+// (and the Durable Object handling it) gets a later time than the last one.
+async function nextInstant(): Promise<void> {
+  const before = Date.now();
+  await vi.waitFor(
+    () => {
+      if (Date.now() <= before) {
+        throw new Error("the clock has not moved yet");
+      }
+    },
+    { timeout: 5_000, interval: 1 },
+  );
 }
 
-// workerd's clock moves with I/O: a short timer between steps gives each one its own time.
-const pause = () => new Promise((r) => setTimeout(r, 5));
+/** What a client sees of an error answer: its status, its cache verdict and its code. */
+async function errorOf(res: Response): Promise<{ status: number; cache: string | null; code: string }> {
+  return {
+    status: res.status,
+    cache: res.headers.get("x-edgefleet-cache"),
+    code: ((await res.json()) as { error: { code: string } }).error.code,
+  };
+}
 
 describe("exact layer through the API", () => {
   it("serves a repeated request from the cache, only to the same tenant", async () => {
     expect(await cacheStatus(await postJson("/v1/predict", audio, ALICE))).toBe("miss");
-    // The fill runs after the response; give it a moment to land.
-    await new Promise((r) => setTimeout(r, 50));
+    // The fill runs after the response: repeat until it has landed (the first cached answer
+    // may come from the partition's Durable Object, racing the isolate's own copy).
+    const cached = await untilCached(() => postJson("/v1/predict", audio, ALICE));
+    expect(await cacheStatus(cached)).toBe("hit");
     const again = await postJson("/v1/predict", audio, ALICE);
     expect(again.headers.get("x-edgefleet-cache")).toBe("hit");
     expect(again.headers.get("x-edgefleet-served-by")).toBe("edge/test");
@@ -41,9 +59,8 @@ describe("exact layer through the API", () => {
 
   it("never answers across a parameter change or a new model version", async () => {
     const body = { ...audio, input: { audio: audio.input.audio.slice(0, 800) } };
-    await cacheStatus(await postJson("/v1/predict", body, ALICE));
-    await new Promise((r) => setTimeout(r, 50));
-    expect(await cacheStatus(await postJson("/v1/predict", body, ALICE))).toBe("hit");
+    expect(await cacheStatus(await postJson("/v1/predict", body, ALICE))).toBe("miss");
+    expect(await cacheStatus(await untilCached(() => postJson("/v1/predict", body, ALICE)))).toBe("hit");
     expect(await cacheStatus(await postJson("/v1/predict", { ...body, parameters: { threshold: 0.6 } }, ALICE))).toBe(
       "miss",
     );
@@ -74,29 +91,48 @@ describe("exact layer through the API", () => {
       body: JSON.stringify(v2),
     });
     expect(put.status).toBe(200);
-    await new Promise((r) => setTimeout(r, 1100)); // the isolate's catalog cache TTL
-    const afterUpgrade = await postJson("/v1/predict", body, ALICE);
-    expect(afterUpgrade.headers.get("x-edgefleet-model-version")).toBe("4.1.0");
+    // The isolate may serve its cached catalog for up to its TTL: repeat until the new version
+    // answers. Until then the old version's entry answers (a hit); the first answer from 4.1.0
+    // must not be that entry.
+    const afterUpgrade = await untilAnswer(
+      () => postJson("/v1/predict", body, ALICE),
+      (res) => res.headers.get("x-edgefleet-model-version") === "4.1.0",
+      "the isolate to serve version 4.1.0",
+    );
     expect(await cacheStatus(afterUpgrade)).toBe("miss");
   });
 
   it("does not read or store with no-store, and refills with no-cache", async () => {
-    const body = { ...audio, input: { audio: audio.input.audio.slice(0, 700) } };
+    const stored = { ...audio, input: { audio: audio.input.audio.slice(0, 700) } };
+    const refilled = { ...audio, input: { audio: audio.input.audio.slice(0, 650) } };
     const noStore = { ...ALICE, "cache-control": "no-store" };
-    expect(await cacheStatus(await postJson("/v1/predict", body, noStore))).toBe("bypass");
-    await new Promise((r) => setTimeout(r, 50));
-    expect(await cacheStatus(await postJson("/v1/predict", body, noStore))).toBe("bypass");
-    expect(await cacheStatus(await postJson("/v1/predict", body, { ...ALICE, "cache-control": "no-cache" }))).toBe(
-      "miss",
-    );
-    await new Promise((r) => setTimeout(r, 50));
-    expect(await cacheStatus(await postJson("/v1/predict", body, ALICE))).toBe("hit");
+    const noCache = { ...ALICE, "cache-control": "no-cache" };
+    expect(await cacheStatus(await postJson("/v1/predict", stored, noStore))).toBe("bypass");
+    // no-cache skips the lookup but fills: the next plain request is answered from the cache.
+    expect(await cacheStatus(await postJson("/v1/predict", refilled, noCache))).toBe("miss");
+    expect(await cacheStatus(await untilCached(() => postJson("/v1/predict", refilled, ALICE)))).toBe("hit");
+    // That later fill of the same partition has landed, so a fill of the no-store answer
+    // (sent before it) would have too: the plain request misses.
+    expect(await cacheStatus(await postJson("/v1/predict", stored, ALICE))).toBe("miss");
+    expect(await cacheStatus(await untilCached(() => postJson("/v1/predict", stored, ALICE)))).toBe("hit");
+    // With the entry in place, no-store still does not read it and no-cache still skips it.
+    expect(await cacheStatus(await postJson("/v1/predict", stored, noStore))).toBe("bypass");
+    expect(await cacheStatus(await postJson("/v1/predict", stored, noCache))).toBe("miss");
   });
 
   it("never stores an error", async () => {
     const bad = { model: "silero-vad", input: { audio: "not base64!!" } };
-    expect((await postJson("/v1/predict", bad, ALICE)).status).toBe(400);
-    expect((await postJson("/v1/predict", bad, ALICE)).status).toBe(400);
+    const first = await errorOf(await postJson("/v1/predict", bad, ALICE));
+    expect(first.status).toBe(400);
+    // A later answer of the same partition has been stored: a fill of the error (sent before
+    // it) would have landed by now.
+    const later = { ...audio, input: { audio: audio.input.audio.slice(0, 600) } };
+    expect(await cacheStatus(await postJson("/v1/predict", later, ALICE))).toBe("miss");
+    expect(await cacheStatus(await untilCached(() => postJson("/v1/predict", later, ALICE)))).toBe("hit");
+    // The same bad request is judged again, not replayed from the cache (a replay says "hit").
+    const second = await errorOf(await postJson("/v1/predict", bad, ALICE));
+    expect(second).toEqual(first);
+    expect(second.cache).not.toBe("hit");
   });
 
   it("refuses a threshold below the floor and accepts a stricter one", async () => {
@@ -110,8 +146,7 @@ describe("exact layer through the API", () => {
   it("caches embeddings by exact input", async () => {
     const body = { model: "use-lite", input: ["cache me if you can"] };
     expect(await cacheStatus(await postJson("/v1/embeddings", body, ALICE))).toBe("miss");
-    await new Promise((r) => setTimeout(r, 50));
-    const hit = await postJson("/v1/embeddings", body, ALICE);
+    const hit = await untilCached(() => postJson("/v1/embeddings", body, ALICE));
     expect(hit.headers.get("x-edgefleet-cache")).toBe("hit");
     expect(((await hit.json()) as { data: unknown[] }).data).toHaveLength(1);
     expect(
@@ -175,10 +210,10 @@ describe("semantic layer of a partition Durable Object", () => {
     const p = env.SEMCACHE.getByName("partition-recency");
     for (const key of ["r0", "r1", "r2"]) {
       await p.put({ exactKey: key, answer, ttlMs: 60_000, capacity: 3 });
-      await pause();
+      await nextInstant();
     }
     expect((await p.lookup({ exactKey: "r0" })).kind).toBe("hit"); // r0 is now the most recent
-    await pause();
+    await nextInstant();
     await p.put({ exactKey: "r3", answer, ttlMs: 60_000, capacity: 3 });
     expect((await p.lookup({ exactKey: "r1" })).kind).toBe("miss");
     expect((await p.lookup({ exactKey: "r0" })).kind).toBe("hit");
@@ -193,7 +228,11 @@ describe("semantic layer of a partition Durable Object", () => {
     expect((await p.lookup({ exactKey: "k0" })).kind).toBe("miss");
     expect((await p.lookup({ exactKey: "k4" })).kind).toBe("hit");
     await p.put({ exactKey: "short", answer, ttlMs: 1, capacity: 10 });
-    await new Promise((r) => setTimeout(r, 10));
-    expect((await p.lookup({ exactKey: "short" })).kind).toBe("miss");
+    // Expiry is judged on the object's own clock (no clock can be injected through its stub):
+    // look until the entry is gone; with the TTL ignored it never goes and this fails.
+    await expect
+      .poll(async () => (await p.lookup({ exactKey: "short" })).kind, { timeout: 5_000, interval: 5 })
+      .toBe("miss");
+    expect((await p.lookup({ exactKey: "k4" })).kind).toBe("hit");
   });
 });

@@ -6,6 +6,7 @@ import { env } from "cloudflare:test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ModelManifest } from "../../shared/manifest/model-manifest.ts";
 import type { Experiment } from "../../shared/monitoring/experiment.ts";
+import { untilAnswer, untilCached } from "../support/until-cached.ts";
 import { postJson, seedDefaultModels } from "./helpers.ts";
 
 const audio = { model: "silero-vad", input: { audio: Array.from({ length: 1200 }, (_, i) => Math.sin(i / 5) * 0.25) } };
@@ -27,32 +28,42 @@ beforeAll(async () => {
   };
   const candidate: ModelManifest = { ...vad, version: "9.9.9" };
   await env.CATALOG.getByName("test").setExperiment(vad.id, JSON.stringify({ experiment, candidate }));
-  // The isolate's catalog view is cached for CATALOG_TTL_MS (1 s by default).
-  await new Promise((r) => setTimeout(r, 1100));
+  // The isolate's catalog view is cached for CATALOG_TTL_MS (1 s by default): ask (storing
+  // nothing) until an answer names an arm.
+  const armed = await untilAnswer(
+    () => postJson("/v1/predict", audio, { "x-edgefleet-user": "warm-up", "cache-control": "no-store" }),
+    (res) => res.headers.get("x-edgefleet-experiment") !== null,
+    "the isolate to see the experiment",
+  );
+  await armed.arrayBuffer();
 });
 
 afterAll(async () => {
   await env.CATALOG.getByName("test").setExperiment("silero-vad", null);
 });
 
+const ask = (user: string) => postJson("/v1/predict", audio, { "x-edgefleet-user": user });
+
 describe("experiment arms at the edge", () => {
   it("keeps a user on one arm, cache hits included, and never shares answers across arms", async () => {
     const seen = new Map<string, string[]>();
     const caches: string[] = [];
-    for (let round = 0; round < 2; round++) {
-      for (let u = 0; u < 16; u++) {
-        const user = `user-${u}`;
-        const res = await postJson("/v1/predict", audio, { "x-edgefleet-user": user });
-        expect(res.status).toBe(200);
-        const body = (await res.json()) as { version: string };
-        const arm = res.headers.get("x-edgefleet-experiment");
-        const version = res.headers.get("x-edgefleet-model-version");
-        seen.set(user, [...(seen.get(user) ?? []), `${arm} ${version} ${body.version}`]);
-        caches.push(`${round} ${res.headers.get("x-edgefleet-cache")}`);
-      }
-      await new Promise((r) => setTimeout(r, 50)); // cache fills land after the response
+    const record = async (round: number, user: string, res: Response) => {
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { version: string };
+      const arm = res.headers.get("x-edgefleet-experiment");
+      const version = res.headers.get("x-edgefleet-model-version");
+      seen.set(user, [...(seen.get(user) ?? []), `${arm} ${version} ${body.version}`]);
+      caches.push(`${round} ${res.headers.get("x-edgefleet-cache")}`);
+    };
+    const users = Array.from({ length: 16 }, (_, u) => `user-${u}`);
+    for (const user of users) {
+      await record(0, user, await ask(user));
     }
-    // The second round is answered from the cache: the arm and its version still hold.
+    // The second round is answered from the cache once each fill has landed: the arm and its version still hold.
+    for (const user of users) {
+      await record(1, user, await untilCached(() => ask(user)));
+    }
     expect(caches.filter((x) => x.startsWith("1 ")).every((x) => x === "1 hit")).toBe(true);
     for (const answers of seen.values()) {
       expect(new Set(answers).size).toBe(1);

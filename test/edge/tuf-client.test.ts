@@ -3,26 +3,14 @@
 // isolate, served by the registry's Hono app, refreshed, and a model fetched chunk by chunk;
 // a rollback and a tampered chunk are refused with their codes.
 import { describe, expect, it } from "vitest";
-import { registryApp } from "../../control/registry/app.ts";
 import { sha256Hex } from "../../shared/crypto/sha256.ts";
-import { ModelClient } from "../../shared/registry/model-client.ts";
 import { publishModel } from "../../shared/registry/publish.ts";
 import { TufRepository } from "../../shared/registry/repository.ts";
 import { MemoryBlobStore } from "../../shared/storage/memory-blob-store.ts";
 import { MemoryNamedStore } from "../../shared/storage/memory-named-store.ts";
-import { TufClient } from "../../shared/tuf/client.ts";
-import { TufError } from "../../shared/tuf/errors.ts";
 import { generateKey } from "../../shared/tuf/keys.ts";
 import { rawDraft } from "../support/raw-draft.ts";
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "OK";
-  } catch (error) {
-    return TufError.is(error) ? error.code : `unexpected: ${String(error)}`;
-  }
-}
+import { clientOverApp, tufCode as codeOf } from "../support/registry-over-app.ts";
 
 describe("TUF client in workerd", () => {
   it("verifies a registry signed in the isolate, fetches a model by chunks, and rejects attacks", async () => {
@@ -46,25 +34,9 @@ describe("TUF client in workerd", () => {
     const oldTimestamp = await metadata.get("timestamp.json");
     await publishModel(draft("1.0.1"), { blobs, repository, keyring });
 
-    const app = registryApp({ metadata, blobs });
-    let tamper: ((path: string) => Response | undefined) | undefined;
-    const fetcher = async (input: string, init?: RequestInit) =>
-      tamper?.(new URL(input).pathname) ?? app.request(input, init);
-    const store = new MemoryNamedStore();
-    await TufClient.trust(store, (await metadata.get("1.root.json")) ?? new Uint8Array());
-    const tuf = new TufClient({
-      metadataUrl: "https://r/metadata/",
-      targetsUrl: "https://r/targets/",
-      store,
-      fetch: fetcher,
-    });
+    const { tuf, models: modelClient, setTamper } = await clientOverApp(metadata, blobs, "https://r");
     expect(await tuf.refresh()).toEqual({ root: 1, timestamp: 3, snapshot: 3, targets: 3 });
-    const models = new ModelClient({
-      tuf,
-      chunksUrl: "https://r/chunks/",
-      chunkStore: new MemoryBlobStore(),
-      fetch: fetcher,
-    });
+    const models = modelClient();
     const manifest = await models.manifest("edge-model", "1.0.1");
     const file = manifest.files[0];
     if (!file?.chunks) {
@@ -72,18 +44,14 @@ describe("TUF client in workerd", () => {
     }
     expect(await sha256Hex(await models.file(manifest, file))).toBe(await sha256Hex(model));
 
-    tamper = (path) => (path === "/metadata/timestamp.json" ? new Response(oldTimestamp) : undefined);
+    setTamper((path) => (path === "/metadata/timestamp.json" ? new Response(oldTimestamp) : undefined));
     expect(await codeOf(tuf.refresh())).toBe("ROLLBACK");
 
     const [firstChunk] = file.chunks;
-    tamper = (path) =>
-      path === `/chunks/${firstChunk?.sha256}` ? new Response(new Uint8Array(firstChunk?.size ?? 1)) : undefined;
-    const fresh = new ModelClient({
-      tuf,
-      chunksUrl: "https://r/chunks/",
-      chunkStore: new MemoryBlobStore(),
-      fetch: fetcher,
-    });
+    setTamper((path) =>
+      path === `/chunks/${firstChunk?.sha256}` ? new Response(new Uint8Array(firstChunk?.size ?? 1)) : undefined,
+    );
+    const fresh = modelClient();
     expect(await codeOf(fresh.file(manifest, file))).toBe("CHUNK_HASH_MISMATCH");
   });
 });

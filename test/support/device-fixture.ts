@@ -2,35 +2,24 @@
  * Registries with versions of the tiny test model (test/support/tiny-model.ts), served on
  * loopback, for the device client's tests.
  */
-import { type PublishResult, publishModel } from "../../shared/registry/publish.ts";
-import { allSigners, type Keyring, type TestRegistry } from "./registry-fixture.ts";
+import { type PublishFile, publishTo } from "./registry-fixture.ts";
 
 export const TINY_INPUT = { tensors: { x: { dtype: "float32", dims: [1], data: [0] } } };
 
-export function publishTiny(
-  registry: TestRegistry,
-  keys: Keyring,
-  id: string,
-  version: string,
-  bytes: Uint8Array,
-): Promise<PublishResult> {
-  return publishModel(
-    {
-      id,
-      version,
-      task: "raw",
-      files: [{ name: "model.onnx", role: "model", bytes }],
-      io: {
-        inputs: [{ name: "x", dtype: "float32", shape: [1] }],
-        outputs: [{ name: "y", dtype: "float32", shape: [1] }],
-      },
-      runtime: { execution_providers: ["cpu"], max_input_elements: 16 },
-      settings: {},
-      metrics: {},
+export const publishTiny: PublishFile = (registry, keys, id, version, bytes) =>
+  publishTo(registry, keys, {
+    id,
+    version,
+    task: "raw",
+    files: [{ name: "model.onnx", role: "model", bytes }],
+    io: {
+      inputs: [{ name: "x", dtype: "float32", shape: [1] }],
+      outputs: [{ name: "y", dtype: "float32", shape: [1] }],
     },
-    { blobs: registry.blobs, repository: registry.repository, keyring: allSigners(keys) },
-  );
-}
+    runtime: { execution_providers: ["cpu"], max_input_elements: 16 },
+    settings: {},
+    metrics: {},
+  });
 
 /** The `y` a raw-tensor answer carries. */
 export function answerOf(output: unknown): number {

@@ -8,6 +8,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type RunningEdge, startEdge } from "../../cli/local/edge-miniflare.ts";
 import { installOriginModels } from "../../cli/local/origin-models.ts";
+import { seedEdge } from "../../cli/local/seed-edge.ts";
 import type { BuiltModel } from "../../cli/models/build-manifest.ts";
 import { defaultModels } from "./native-reference.ts";
 import { tempDir } from "./temp-dir.ts";
@@ -86,6 +87,15 @@ export function startRoutingEdge(pop: string, table: unknown): Promise<RunningEd
     adminToken: "test-admin",
     vars: { ORIGINS: JSON.stringify(table), LOG_LEVEL: "error", ...TEST_AWS },
   });
+}
+
+/** Installs the edge's own embedder (USE-lite), which runs the semantic layer of its cache. */
+export async function seedEmbedder(edgeUrl: string, adminToken = "test-admin"): Promise<void> {
+  await seedEdge(
+    edgeUrl,
+    adminToken,
+    (await defaultModels()).filter((m) => m.manifest.id === "use-lite"),
+  );
 }
 
 export function postJson(

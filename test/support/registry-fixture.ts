@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { registryApp } from "../../control/registry/app.ts";
 import { FsBlobStore } from "../../adapters/node/fs-blob-store.ts";
 import { FsNamedStore } from "../../adapters/node/fs-named-store.ts";
+import { type ModelDraft, type PublishResult, publishModel } from "../../shared/registry/publish.ts";
 import { TufRepository } from "../../shared/registry/repository.ts";
 import { generateKey, type Signer } from "../../shared/tuf/keys.ts";
 import type { TopLevelRole } from "../../shared/tuf/schema.ts";
@@ -97,6 +98,47 @@ export async function serveRegistry(registry: { metadata: FsNamedStore; blobs: F
     });
     server.once("error", reject);
   });
+}
+
+/** Publishes one model file as version `version` of model `id` (each fixture builds its own draft). */
+export type PublishFile = (
+  registry: TestRegistry,
+  keys: Keyring,
+  id: string,
+  version: string,
+  bytes: Uint8Array,
+) => Promise<PublishResult>;
+
+/** Publishes a draft into the registry, signed with every key of the ring. */
+export function publishTo(registry: TestRegistry, keys: Keyring, draft: ModelDraft): Promise<PublishResult> {
+  return publishModel(draft, { blobs: registry.blobs, repository: registry.repository, keyring: allSigners(keys) });
+}
+
+/** Keys, a registry signed by them and its read API on loopback: where most registry tests start. */
+export interface LoopbackRegistry {
+  keys: Keyring;
+  registry: TestRegistry;
+  server: RegistryServer;
+  /** Publishes a draft signed with every key. */
+  publish(draft: ModelDraft): Promise<PublishResult>;
+}
+
+export async function startRegistry(
+  options: {
+    keys?: Partial<Record<TopLevelRole, number>>;
+    thresholds?: Partial<Record<TopLevelRole, number>>;
+    lifetimes?: { timestamp?: number };
+  } = {},
+): Promise<LoopbackRegistry> {
+  const keys = await makeKeys(options.keys);
+  const registry = await makeRegistry(keys, options.thresholds, options.lifetimes);
+  const server = await serveRegistry(registry);
+  return {
+    keys,
+    registry,
+    server,
+    publish: (draft) => publishTo(registry, keys, draft),
+  };
 }
 
 /** Every file of a directory tree with its bytes: "byte-identical before and after". */

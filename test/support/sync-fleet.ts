@@ -8,11 +8,11 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { float32Weights, perturbTensor } from "./onnx-perturb.ts";
 import { recordGolden } from "../../cli/registry/golden.ts";
-import { publishModel, type ModelDraft, type PublishResult } from "../../shared/registry/publish.ts";
+import type { ModelDraft } from "../../shared/registry/publish.ts";
 import { describeOnnx } from "../../cli/models/describe-onnx.ts";
 import { inCanary } from "../../shared/sync/cohort.ts";
 import { mlpOnnx } from "./onnx-mlp.ts";
-import { allSigners, type Keyring, type TestRegistry } from "./registry-fixture.ts";
+import { type PublishFile, publishTo } from "./registry-fixture.ts";
 
 export const WIDTHS = [8, 64, 4] as const;
 
@@ -34,13 +34,7 @@ export function mlpVersions(factor = 1.5): { v1: Uint8Array; v2: Uint8Array } {
   return { v1, v2: perturbTensor(v1, tensor, factor) };
 }
 
-export async function publishMlp(
-  registry: TestRegistry,
-  keys: Keyring,
-  id: string,
-  version: string,
-  bytes: Uint8Array,
-): Promise<PublishResult> {
+export const publishMlp: PublishFile = async (registry, keys, id, version, bytes) => {
   const draft: ModelDraft = {
     id,
     version,
@@ -49,8 +43,8 @@ export async function publishMlp(
     files: [{ name: "model.onnx", role: "model", bytes }],
   };
   draft.golden = await recordGolden(draft, goldenInput());
-  return publishModel(draft, { blobs: registry.blobs, repository: registry.repository, keyring: allSigners(keys) });
-}
+  return publishTo(registry, keys, draft);
+};
 
 /** `count` ids of the form `<prefix>-<n>`, of which exactly `inside` fall in a `percent` canary. */
 export function popIds(prefix: string, count: number, inside: number, percent: number): string[] {

@@ -3,6 +3,7 @@
 import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ModelManifest } from "../../../shared/manifest/model-manifest.ts";
+import { untilCached } from "../../support/until-cached.ts";
 import { admin, BASE, postJson, seedDefaultModels } from "../helpers.ts";
 import { bearer, createKey, type CreatedKey, errorCode } from "./keys.ts";
 
@@ -26,8 +27,6 @@ async function cacheStatus(res: Response): Promise<string | null> {
 
 const ask = (text: string, key: string) => postJson("/v1/embeddings", { model: "use-lite", input: text }, bearer(key));
 
-const settle = () => new Promise((r) => setTimeout(r, 50));
-
 describe("cache partitions follow the key's tenant", () => {
   it("shares answers among one tenant's keys and never with another tenant", async () => {
     const body = {
@@ -35,21 +34,18 @@ describe("cache partitions follow the key's tenant", () => {
       input: { audio: Array.from({ length: 1600 }, (_, i) => Math.cos(i / 5) * 0.3) },
     };
     expect(await cacheStatus(await postJson("/v1/predict", body, bearer(acme.key)))).toBe("miss");
-    await settle();
-    expect(await cacheStatus(await postJson("/v1/predict", body, bearer(acme.key)))).toBe("hit");
+    expect(await cacheStatus(await untilCached(() => postJson("/v1/predict", body, bearer(acme.key))))).toBe("hit");
     // Another key of the same tenant: same partition.
     expect(await cacheStatus(await postJson("/v1/predict", body, bearer(acme2.key)))).toBe("hit");
     // Another tenant: a different partition, so a miss — and then its own entry.
     expect(await cacheStatus(await postJson("/v1/predict", body, bearer(globex.key)))).toBe("miss");
-    await settle();
-    expect(await cacheStatus(await postJson("/v1/predict", body, bearer(globex.key)))).toBe("hit");
+    expect(await cacheStatus(await untilCached(() => postJson("/v1/predict", body, bearer(globex.key))))).toBe("hit");
   });
 
   it("keeps embeddings answers within the tenant too", async () => {
     const first = await ask("where is the nearest train station", acme.key);
     expect(await cacheStatus(first)).toBe("miss");
-    await settle();
-    expect(await cacheStatus(await ask("where is the nearest train station", acme.key))).toBe("hit");
+    expect(await cacheStatus(await untilCached(() => ask("where is the nearest train station", acme.key)))).toBe("hit");
     expect(await cacheStatus(await ask("where is the nearest train station", globex.key))).toBe("miss");
   });
 });

@@ -62,6 +62,11 @@ async function installedModel(dir: string): Promise<Uint8Array> {
   return new Uint8Array(await readFile(join(dir, "versions", digest, "model.onnx")));
 }
 
+/** A first sync of a fresh device straight to the beta channel's v2, retrying at once. */
+function syncFresh(dir: string) {
+  return openDevice({ dir }).sync({ server: server.url, models: ["tiny"], channel: "beta", download: noWait });
+}
+
 async function deviceAtV1(): Promise<string> {
   const dir = await tempDir("device-v1");
   await openDevice({ dir }).sync({ server: server.url, models: ["tiny"], channel: "latest" });
@@ -102,12 +107,7 @@ describe("a download cut at random byte offsets", () => {
       // Each response to a model-file request breaks after 1..8000 bytes: ~200 cuts in 800 KB.
       server.cut = (path) => (FILE.test(path) ? 1 + Math.floor(random() * 8000) : undefined);
       const dir = await tempDir("device-cut");
-      const result = await openDevice({ dir }).sync({
-        server: server.url,
-        models: ["tiny"],
-        channel: "beta",
-        download: noWait,
-      });
+      const result = await syncFresh(dir);
       expect({ ok: result.ok, models: result.models }).toMatchObject({ ok: true });
       expect(sha256(await installedModel(dir))).toBe(sha256(v2));
       trials.push({ cuts: server.cuts, sent: fileBytesSent(), needed: v2.byteLength });
@@ -136,12 +136,7 @@ describe("a download cut at random byte offsets", () => {
     };
     server.cut = (path) => (FILE.test(path) && requests === 1 ? 150_000 : undefined);
     const dir = await tempDir("device-etag");
-    const result = await openDevice({ dir }).sync({
-      server: server.url,
-      models: ["tiny"],
-      channel: "beta",
-      download: noWait,
-    });
+    const result = await syncFresh(dir);
     expect(result.ok).toBe(true);
     expect(result.download.restarts).toBe(1);
     // Only the unverified tail of the cut chunk was thrown away, never spliced.
@@ -173,12 +168,7 @@ describe("a download cut at random byte offsets", () => {
     };
     server.cut = (path) => (FILE.test(path) && server.cuts === 0 ? 70_000 : undefined);
     const dir = await tempDir("device-content-range");
-    const result = await openDevice({ dir }).sync({
-      server: server.url,
-      models: ["tiny"],
-      channel: "beta",
-      download: noWait,
-    });
+    const result = await syncFresh(dir);
     expect(result.ok).toBe(true);
     expect(result.download.restarts).toBe(1);
     expect(sha256(await installedModel(dir))).toBe(sha256(v2));

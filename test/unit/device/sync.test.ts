@@ -20,6 +20,7 @@ import {
   makeRegistry,
   type RegistryServer,
   serveRegistry,
+  startRegistry,
   snapshotDir,
   type TestRegistry,
 } from "../../support/registry-fixture.ts";
@@ -47,9 +48,7 @@ async function expectCode(promise: Promise<unknown>, code: string): Promise<void
 }
 
 beforeAll(async () => {
-  keys = await makeKeys();
-  registry = await makeRegistry(keys);
-  server = await serveRegistry(registry);
+  ({ keys, registry, server } = await startRegistry());
   v1Published = await publishTiny(registry, keys, "tiny", "1.0.0", tinyModel(w1));
 });
 

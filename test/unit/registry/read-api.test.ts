@@ -5,15 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeFile } from "node:fs/promises";
 import { sha256Hex } from "../../../shared/crypto/sha256.ts";
 import { fileTarget, manifestTarget } from "../../../shared/registry/layout.ts";
-import { publishModel } from "../../../shared/registry/publish.ts";
-import {
-  allSigners,
-  makeKeys,
-  makeRegistry,
-  type RegistryServer,
-  serveRegistry,
-  type TestRegistry,
-} from "../../support/registry-fixture.ts";
+import { type RegistryServer, startRegistry, type TestRegistry } from "../../support/registry-fixture.ts";
 import { rawDraft } from "../../support/raw-draft.ts";
 
 let registry: TestRegistry;
@@ -24,16 +16,11 @@ let chunkSha: string;
 let manifestSha: string;
 
 beforeAll(async () => {
-  const keys = await makeKeys();
-  registry = await makeRegistry(keys);
-  server = await serveRegistry(registry);
+  const loopback = await startRegistry();
+  ({ registry, server } = loopback);
   // 1 MB of varied bytes: several content-defined chunks.
   model = new Uint8Array(1_000_000).map((_, i) => (i * 2_654_435_761) >>> 24);
-  const result = await publishModel(rawDraft("ranged", "1.0.0", "model.onnx", model), {
-    blobs: registry.blobs,
-    repository: registry.repository,
-    keyring: allSigners(keys),
-  });
+  const result = await loopback.publish(rawDraft("ranged", "1.0.0", "model.onnx", model));
   manifestSha = result.manifestSha256;
   modelSha = await sha256Hex(model);
   const first = result.manifest.files[0]?.chunks?.[0];

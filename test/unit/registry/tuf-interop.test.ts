@@ -17,9 +17,8 @@ import {
   allSigners,
   type Keyring,
   makeKeys,
-  makeRegistry,
   type RegistryServer,
-  serveRegistry,
+  startRegistry,
   type TestRegistry,
 } from "../../support/registry-fixture.ts";
 import {
@@ -106,10 +105,8 @@ const ACCEPTED = { ours: "OK", tufjs: "accepts", trustedStateKept: expect.any(Bo
 
 beforeAll(async () => {
   // Timestamp needs 2 of 2 keys, so a duplicated signature of one key is a real bypass attempt.
-  keys = await makeKeys({ timestamp: 2 });
+  ({ keys, registry, server } = await startRegistry({ keys: { timestamp: 2 }, thresholds: { timestamp: 2 } }));
   keyring = allSigners(keys);
-  registry = await makeRegistry(keys, { timestamp: 2 });
-  server = await serveRegistry(registry);
   root1 = await metadata("1.root.json");
   const vad = defaultModelSources().find((s) => s.id === ID);
   if (!vad) {

@@ -1,30 +1,19 @@
 // Client rules beyond the interop suite: no trusted root, an expired root, unsafe target
 // paths, a chunk longer than the manifest says, and a snapshot that lowers targets' version.
 import { describe, expect, it } from "vitest";
-import { registryApp } from "../../../control/registry/app.ts";
 import { sha256Hex } from "../../../shared/crypto/sha256.ts";
-import { ModelClient } from "../../../shared/registry/model-client.ts";
 import { publishModel } from "../../../shared/registry/publish.ts";
 import { TufRepository } from "../../../shared/registry/repository.ts";
 import { MemoryBlobStore } from "../../../shared/storage/memory-blob-store.ts";
 import { MemoryNamedStore } from "../../../shared/storage/memory-named-store.ts";
 import { TufClient } from "../../../shared/tuf/client.ts";
-import { TufError } from "../../../shared/tuf/errors.ts";
 import type { Snapshot } from "../../../shared/tuf/schema.ts";
 import { signMetadata } from "../../../shared/tuf/sign.ts";
 import { assertSafeTargetPath } from "../../../shared/tuf/target-path.ts";
 import { parseEnvelope, parseSigned } from "../../../shared/tuf/verify.ts";
 import { allSigners, makeKeys } from "../../support/registry-fixture.ts";
 import { rawDraft } from "../../support/raw-draft.ts";
-
-async function codeOf(p: Promise<unknown> | (() => unknown)): Promise<string> {
-  try {
-    await (typeof p === "function" ? p() : p);
-    return "OK";
-  } catch (error) {
-    return TufError.is(error) ? error.code : `unexpected: ${String(error)}`;
-  }
-}
+import { clientOverApp, tufCode as codeOf } from "../../support/registry-over-app.ts";
 
 async function setup(rootLifetime?: number) {
   const keys = await makeKeys();
@@ -42,29 +31,8 @@ async function setup(rootLifetime?: number) {
   const model = new Uint8Array(200_000).map((_, i) => (i * 40_503) >>> 8);
   const draft = rawDraft("m", "1.0.0", "m.onnx", model);
   const published = await publishModel(draft, { blobs, repository, keyring });
-  const app = registryApp({ metadata, blobs });
-  let tamper: ((path: string) => Response | undefined) | undefined;
-  const fetcher = async (input: string, init?: RequestInit) =>
-    tamper?.(new URL(input).pathname) ?? app.request(input, init);
-  const store = new MemoryNamedStore();
-  await TufClient.trust(store, (await metadata.get("1.root.json")) ?? new Uint8Array());
-  const tuf = new TufClient({
-    metadataUrl: "http://r/metadata",
-    targetsUrl: "http://r/targets",
-    store,
-    fetch: fetcher,
-  });
-  return {
-    keys,
-    metadata,
-    tuf,
-    store,
-    published,
-    setTamper: (t: typeof tamper) => {
-      tamper = t;
-    },
-    models: new ModelClient({ tuf, chunksUrl: "http://r/chunks", chunkStore: new MemoryBlobStore(), fetch: fetcher }),
-  };
+  const client = await clientOverApp(metadata, blobs);
+  return { keys, metadata, published, ...client, models: client.models() };
 }
 
 describe("TufClient", () => {
