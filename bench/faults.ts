@@ -83,21 +83,18 @@ function expectServedBy(want: string) {
   };
 }
 
+const ORIGIN_NAMES = ["bh", "ok", "only", "stall", "backup", "x", "y", "z"] as const;
+type OriginName = (typeof ORIGIN_NAMES)[number];
+
 /** The throttled Lambda never runs its function: handlers that would say so if it did. */
 const neverRun = {
   handle: () => Promise.reject(new Error("a throttled function ran")),
   handleStream: () => Promise.reject(new Error("a throttled function ran")),
 };
 
-async function heldClosed(json: boolean): Promise<Measure[]> {
-  progress(json, "starting an edge (breakers held closed) and fault-injecting origins…");
-  const names = ["bh", "ok", "only", "stall", "backup", "x", "y", "z"] as const;
-  const o = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await startFakeOrigin(n)] as const)));
-  const at = (n: (typeof names)[number]) => (o[n] as FakeOrigin).url;
-  const lambda: FakeLambda = await startFakeLambda(neverRun);
-  lambda.throttle.on = true;
-  const throttled = Array.from({ length: THROTTLED }, (_, i) => `chat-t${i}`);
-  const edge: RunningEdge = await startRoutingEdge("bench-faults", {
+/** The origin table of the held-closed cases: one origin (or Lambda function) per fault, breakers and retry budget out of the way. */
+function heldClosedTable(at: (n: OriginName) => string, lambdaUrl: string, throttled: string[]) {
+  return {
     origins: [
       { id: "bh", region: "eu-west", endpoint: at("bh"), models: ["m-bh", "m-only"] },
       { id: "ok", region: "us-east", endpoint: at("ok"), priority: 1, models: ["m-bh", "llm-stall"] },
@@ -106,7 +103,7 @@ async function heldClosed(json: boolean): Promise<Measure[]> {
         id: `fn-${i}`,
         region: "us-east-1",
         kind: "lambda",
-        endpoint: lambda.url,
+        endpoint: lambdaUrl,
         function_name: "edgefleet-origin",
         aws_region: "us-east-1",
         models: [model],
@@ -126,7 +123,19 @@ async function heldClosed(json: boolean): Promise<Measure[]> {
       breaker: { consecutive_failures: 1_000_000, error_rate: 1, min_requests: 1_000_000 },
       retry_budget: { ratio: 1, min_per_window: 1_000_000 },
     },
-  });
+  };
+}
+
+async function heldClosed(json: boolean): Promise<Measure[]> {
+  progress(json, "starting an edge (breakers held closed) and fault-injecting origins…");
+  const o = Object.fromEntries(
+    await Promise.all(ORIGIN_NAMES.map(async (n) => [n, await startFakeOrigin(n)] as const)),
+  );
+  const at = (n: OriginName) => (o[n] as FakeOrigin).url;
+  const lambda: FakeLambda = await startFakeLambda(neverRun);
+  lambda.throttle.on = true;
+  const throttled = Array.from({ length: THROTTLED }, (_, i) => `chat-t${i}`);
+  const edge: RunningEdge = await startRoutingEdge("bench-faults", heldClosedTable(at, lambda.url, throttled));
   const predict = (model: string, headers: Record<string, string> = {}) =>
     postJson(edge.url, "/v1/predict", { model, input: {} }, headers);
   try {
