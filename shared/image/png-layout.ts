@@ -51,7 +51,8 @@ export function isDepthAllowed(colorType: PngColorType, depth: number): depth is
   return DEPTHS[colorType].includes(depth);
 }
 
-const ADAM7: readonly (readonly [x0: number, y0: number, dx: number, dy: number])[] = [
+/** Adam7's seven passes: first column and row, then column and row steps (PNG spec, 8.2). */
+export const ADAM7: readonly (readonly [x0: number, y0: number, dx: number, dy: number])[] = [
   [0, 0, 8, 8],
   [4, 0, 8, 8],
   [0, 4, 4, 8],

@@ -1,7 +1,7 @@
 import jpeg from "jpeg-js";
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../../../shared/errors.ts";
 import { decodeImage } from "../../../shared/image/decode-image.ts";
+import { codeOf } from "../../support/api-error-code.ts";
 
 function jpegOf(width: number, height: number): Uint8Array {
   const data = new Uint8Array(width * height * 4);
@@ -9,15 +9,6 @@ function jpegOf(width: number, height: number): Uint8Array {
     data[i] = (i * 13) % 256;
   }
   return new Uint8Array(jpeg.encode({ width, height, data }, 90).data);
-}
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    return error instanceof ApiError ? error.code : `not an ApiError: ${String(error)}`;
-  }
-  return "no error";
 }
 
 describe("bounded JPEG decoding", () => {

@@ -1,10 +1,10 @@
 import { decode as fastPngDecode } from "fast-png";
 import { deflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../../../shared/errors.ts";
 import { decodeImage } from "../../../shared/image/decode-image.ts";
 import { ihdr, pngBomb, pngChunk, pngFile, zlibZeros } from "../../support/png-bomb.ts";
 import { encodeTestPng, type TestImage } from "./encode-test-png.ts";
+import { codeOf } from "../../support/api-error-code.ts";
 
 /** The conversion the first decoder applied to fast-png's output (high byte of 16-bit, alpha ignored). */
 function viaFastPng(bytes: Uint8Array): Uint8Array {
@@ -31,15 +31,6 @@ function pseudoRandomSamples(count: number, depth: number, seed: number): Uint16
     out[i] = ((i % 7 < 4 ? i * 3 : s >>> 8) & ((1 << depth) - 1)) >>> 0;
   }
   return out;
-}
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    return error instanceof ApiError ? error.code : `not an ApiError: ${String(error)}`;
-  }
-  return "no error";
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { deflateSync } from "node:zlib";
 import { ihdr, pngChunk, pngFile } from "../../support/png-bomb.ts";
+import { ADAM7 } from "../../../shared/image/png-layout.ts";
 
 export interface TestImage {
   width: number;
@@ -20,15 +21,6 @@ export interface TestImage {
 }
 
 const CHANNELS = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as const;
-const ADAM7 = [
-  [0, 0, 8, 8],
-  [4, 0, 8, 8],
-  [0, 4, 4, 8],
-  [2, 0, 4, 4],
-  [0, 2, 2, 4],
-  [1, 0, 2, 2],
-  [0, 1, 1, 2],
-] as const;
 
 export function encodeTestPng(img: TestImage): Uint8Array {
   const channels = CHANNELS[img.colorType];

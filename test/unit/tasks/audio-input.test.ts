@@ -1,16 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bytesToBase64 } from "../../../shared/base64.ts";
-import { ApiError } from "../../../shared/errors.ts";
 import { decodeAudio } from "../../../shared/tasks/audio-input.ts";
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    return error instanceof ApiError ? error.code : `not an ApiError: ${String(error)}`;
-  }
-  return "no error";
-}
+import { codeOf } from "../../support/api-error-code.ts";
 
 const base64Of = (samples: number[]) => bytesToBase64(new Uint8Array(Float32Array.from(samples).buffer));
 
