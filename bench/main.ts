@@ -8,6 +8,7 @@ const BENCHES: Record<string, () => Promise<{ run(json: boolean): Promise<BenchR
   edge: () => import("./edge.ts"),
   gateway: () => import("./gateway.ts"),
   cache: () => import("./cache.ts"),
+  breaker: () => import("./breaker.ts"),
   chunking: () => import("./chunking.ts"),
   hostile: () => import("./hostile.ts"),
   origin: () => import("./origin.ts"),

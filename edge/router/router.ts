@@ -15,7 +15,7 @@ import {
   REQUEST_ID_HEADER,
 } from "../../shared/protocol/headers.ts";
 import { guardSseStream, type StreamOutcome } from "../../shared/protocol/sse-guard.ts";
-import type { BreakerState } from "./breaker.ts";
+import { type BreakerState, REFUSED } from "./breaker.ts";
 import { OriginState } from "./origin-state.ts";
 import type { OriginTable, RoutingPolicy } from "./origin-table.ts";
 import { type AttemptOutcome, classifyResponse } from "./outcome.ts";
@@ -141,12 +141,21 @@ export class OriginRouter {
         this.policy.initial_latency_ms,
         this.random,
       ).filter((o) => !tried.has(o));
-      const primary = candidates.find((o) => o.breaker.tryAcquire());
+      // The ticket ties the attempt's result to the breaker generation it started in (a number: no allocation).
+      let primary: OriginState | undefined;
+      let ticket = REFUSED;
+      for (const candidate of candidates) {
+        ticket = candidate.breaker.tryAcquire();
+        if (ticket !== REFUSED) {
+          primary = candidate;
+          break;
+        }
+      }
       if (!primary) {
         break;
       }
       if (attempts > 0 && !this.budget.tryRetry()) {
-        primary.breaker.release();
+        primary.breaker.release(ticket);
         this.log.log("info", "router.retry_budget_exhausted", { request_id: req.requestId, model: req.model });
         break;
       }
@@ -154,11 +163,11 @@ export class OriginRouter {
       attempts += 1;
       const hedgeTo = attempts === 1 ? this.hedgeCandidate(primary, candidates, req) : undefined;
       const { outcome, state } = hedgeTo
-        ? await this.hedged(primary, hedgeTo, call, req, () => {
+        ? await this.hedged(primary, ticket, hedgeTo, call, req, () => {
             tried.add(hedgeTo);
             attempts += 1;
           })
-        : { outcome: await this.attempt(primary, call, req), state: primary };
+        : { outcome: await this.attempt(primary, ticket, call, req), state: primary };
       if (outcome.kind === "answer") {
         return {
           response: outcome.response,
@@ -211,13 +220,17 @@ export class OriginRouter {
   /** Starts on the primary; if it has not answered by its p95, sends a copy to the second origin. First answer wins. */
   private async hedged(
     primary: OriginState,
+    primaryTicket: number,
     second: OriginState,
     call: OriginCall,
     req: RouteRequest,
     onHedge: () => void,
   ): Promise<{ outcome: Outcome; state: OriginState }> {
     const cancelFirst = new AbortController();
-    const first = this.attempt(primary, call, req, cancelFirst.signal).then((outcome) => ({ outcome, state: primary }));
+    const first = this.attempt(primary, primaryTicket, call, req, cancelFirst.signal).then((outcome) => ({
+      outcome,
+      state: primary,
+    }));
     const p95 = primary.latency.p95() ?? this.policy.ttfb_timeout_ms;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const waited = await Promise.race([
@@ -227,12 +240,14 @@ export class OriginRouter {
     if (timer !== undefined) {
       clearTimeout(timer);
     }
+    // Only a closed breaker is asked for a ticket here: in half-open, tryAcquire would take the probe slot.
     if (waited !== "hedge" || second.breaker.state() !== "closed" || !this.budget.tryRetry()) {
       return first;
     }
+    const secondTicket = second.breaker.tryAcquire();
     onHedge();
     const cancelSecond = new AbortController();
-    const secondTry = this.attempt(second, call, req, cancelSecond.signal).then((outcome) => ({
+    const secondTry = this.attempt(second, secondTicket, call, req, cancelSecond.signal).then((outcome) => ({
       outcome,
       state: second,
     }));
@@ -244,6 +259,7 @@ export class OriginRouter {
   /** One attempt on one origin, with its own TTFB timeout, feeding the origin's breaker and latency. */
   private async attempt(
     state: OriginState,
+    ticket: number,
     call: OriginCall,
     req: RouteRequest,
     cancel?: AbortSignal,
@@ -280,7 +296,7 @@ export class OriginRouter {
       const outcome = classifyResponse(response, this.now() - started);
       if (outcome.kind === "retryable") {
         await response.body?.cancel().catch(() => undefined);
-        return this.settle(state, outcome);
+        return this.settle(state, ticket, outcome);
       }
       if (!call.stream || response.status !== 200 || !response.body) {
         // Non-streaming answers are read whole before anything reaches the client, so a
@@ -288,28 +304,28 @@ export class OriginRouter {
         readingBody = true;
         const bytes = await response.arrayBuffer();
         // No second Response around the bytes: the edge builds the client's answer once (`originResponse`).
-        return this.settle(state, { kind: "answer", response, body: bytes, ms: outcome.ms });
+        return this.settle(state, ticket, { kind: "answer", response, body: bytes, ms: outcome.ms });
       }
       // Streams: the first chunk must arrive within the TTFB timeout too; until it has, failing over is still safe.
       const reader = response.body.getReader();
       const first = await reader.read();
       if (first.done) {
-        return this.settle(state, {
+        return this.settle(state, ticket, {
           kind: "retryable",
           failure: "stream_before_first_byte",
           countsAgainstOrigin: true,
         });
       }
       clearTimeout(timer);
-      const guarded = this.guardedStream(state, first.value, reader, controller);
-      return this.settle(state, {
+      const guarded = this.guardedStream(state, ticket, first.value, reader, controller);
+      return this.settle(state, ticket, {
         kind: "answer",
         response,
         body: guarded,
         ms: outcome.ms,
       });
     } catch {
-      return this.failed(state, timedOut, req.signal, cancel);
+      return this.failed(state, ticket, timedOut, req.signal, cancel);
     } finally {
       clearTimeout(timer);
       state.inFlight -= 1;
@@ -325,6 +341,7 @@ export class OriginRouter {
    */
   private guardedStream(
     state: OriginState,
+    ticket: number,
     first: Uint8Array,
     reader: ReadableStreamDefaultReader<Uint8Array>,
     controller: AbortController,
@@ -349,7 +366,7 @@ export class OriginRouter {
       stallMs: this.policy.stall_ms,
       onEnd: (end: StreamOutcome) => {
         if (end === "cut" || end === "stall" || end === "malformed") {
-          state.breaker.onFailure();
+          state.breaker.onFailure(ticket);
         }
         controller.abort();
       },
@@ -357,21 +374,28 @@ export class OriginRouter {
   }
 
   /** An attempt that threw: cancelled by the client or by a hedge (not the origin's fault), timed out, or cut. */
-  private failed(state: OriginState, timedOut: boolean, client?: AbortSignal, cancel?: AbortSignal): Outcome {
+  private failed(
+    state: OriginState,
+    ticket: number,
+    timedOut: boolean,
+    client?: AbortSignal,
+    cancel?: AbortSignal,
+  ): Outcome {
     if (cancel?.aborted || (client?.aborted && !timedOut)) {
-      state.breaker.release();
+      state.breaker.release(ticket);
       return { kind: "retryable", failure: "cancelled", countsAgainstOrigin: false };
     }
-    return this.settle(state, {
+    return this.settle(state, ticket, {
       kind: "retryable",
       failure: timedOut ? "timeout" : "connect",
       countsAgainstOrigin: true,
     });
   }
 
-  private settle(state: OriginState, outcome: AttemptOutcome): AttemptOutcome {
+  /** Feeds one attempt's result to its origin's breaker (under the attempt's ticket) and latency. */
+  private settle(state: OriginState, ticket: number, outcome: AttemptOutcome): AttemptOutcome {
     if (outcome.kind === "answer") {
-      state.breaker.onSuccess();
+      state.breaker.onSuccess(ticket);
       state.latency.record(outcome.ms, this.now());
       return outcome;
     }
@@ -379,9 +403,9 @@ export class OriginRouter {
       state.coolingUntil = Math.max(state.coolingUntil, this.now() + outcome.retryAfterMs);
     }
     if (outcome.countsAgainstOrigin) {
-      state.breaker.onFailure();
+      state.breaker.onFailure(ticket);
     } else {
-      state.breaker.release();
+      state.breaker.release(ticket);
     }
     return outcome;
   }

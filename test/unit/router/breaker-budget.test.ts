@@ -1,6 +1,6 @@
 // The breaker's state machine and the retry budget on a fake clock: logic only, no network.
 import { describe, expect, it } from "vitest";
-import { CircuitBreaker } from "../../../edge/router/breaker.ts";
+import { CircuitBreaker, REFUSED } from "../../../edge/router/breaker.ts";
 import { RetryBudget } from "../../../edge/router/retry-budget.ts";
 
 const OPTIONS = {
@@ -22,31 +22,33 @@ describe("circuit breaker", () => {
     const c = clock();
     const b = new CircuitBreaker(OPTIONS, c.now);
     for (let i = 0; i < 4; i++) {
-      b.onFailure();
+      b.onFailure(b.tryAcquire());
     }
     expect(b.state()).toBe("closed");
-    b.onFailure();
+    b.onFailure(b.tryAcquire());
     expect(b.state()).toBe("open");
-    expect(b.tryAcquire()).toBe(false);
+    expect(b.tryAcquire()).toBe(REFUSED);
     c.advance(1000);
     expect(b.state()).toBe("half-open");
-    expect(b.tryAcquire()).toBe(true);
-    expect(b.tryAcquire()).toBe(false); // one probe at a time
-    b.onSuccess();
+    const probe = b.tryAcquire();
+    expect(probe).not.toBe(REFUSED);
+    expect(b.tryAcquire()).toBe(REFUSED); // one probe at a time
+    b.onSuccess(probe);
     expect(b.state()).toBe("closed");
-    expect(b.tryAcquire()).toBe(true);
+    expect(b.tryAcquire()).not.toBe(REFUSED);
   });
 
   it("a failed probe re-opens for twice as long, capped", () => {
     const c = clock();
     const b = new CircuitBreaker(OPTIONS, c.now);
     for (let i = 0; i < 5; i++) {
-      b.onFailure();
+      b.onFailure(b.tryAcquire());
     }
     c.advance(1000);
     for (const period of [2000, 4000, 4000]) {
-      expect(b.tryAcquire()).toBe(true);
-      b.onFailure();
+      const probe = b.tryAcquire();
+      expect(probe).not.toBe(REFUSED);
+      b.onFailure(probe);
       c.advance(period - 1);
       expect(b.state()).toBe("open");
       c.advance(1);
@@ -59,9 +61,9 @@ describe("circuit breaker", () => {
     const b = new CircuitBreaker(OPTIONS, c.now);
     for (let i = 0; i < 20; i++) {
       if (i % 2 === 0) {
-        b.onSuccess();
+        b.onSuccess(b.tryAcquire());
       } else {
-        b.onFailure();
+        b.onFailure(b.tryAcquire());
       }
     }
     expect(b.state()).toBe("open");
@@ -71,14 +73,14 @@ describe("circuit breaker", () => {
     const c = clock();
     const b = new CircuitBreaker(OPTIONS, c.now);
     for (let i = 0; i < 5; i++) {
-      b.onFailure();
+      b.onFailure(b.tryAcquire());
     }
     c.advance(1000);
-    expect(b.tryAcquire()).toBe(true);
+    expect(b.tryAcquire()).not.toBe(REFUSED);
     c.advance(999);
-    expect(b.tryAcquire()).toBe(false);
+    expect(b.tryAcquire()).toBe(REFUSED);
     c.advance(1);
-    expect(b.tryAcquire()).toBe(true);
+    expect(b.tryAcquire()).not.toBe(REFUSED);
   });
 });
 

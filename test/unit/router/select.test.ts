@@ -38,7 +38,7 @@ describe("orderCandidates", () => {
     const [a, b] = states as [OriginState, OriginState];
     a.coolingUntil = 5000;
     for (let i = 0; i < 5; i++) {
-      b.breaker.onFailure();
+      b.breaker.onFailure(b.breaker.tryAcquire());
     }
     expect(ids(orderCandidates(states, "m", 1000, 50))).toEqual(["l"]);
   });
