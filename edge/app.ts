@@ -7,7 +7,7 @@ import { Hono } from "hono";
 import type { EdgeDeps } from "./deps.ts";
 import type { EdgeEnv } from "./env.ts";
 import { useErrorHandlers } from "../shared/http/error-handler.ts";
-import { requireScope } from "./middleware/authenticate.ts";
+import { authenticateAdmin, authenticateInference } from "./middleware/authenticate.ts";
 import { drainBody } from "./middleware/drain-body.ts";
 import { limitBody } from "./middleware/limit-body.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
@@ -37,9 +37,11 @@ export function createEdgeApp(deps: EdgeDeps): Hono<EdgeEnv> {
   app.use("/v1/*", limitBody(deps.limits.maxBodyBytes));
   app.use("/admin/*", limitBody(deps.limits.maxBlobBytes));
   // Auth after the body cap (a stranger's huge body is refused unread), before any route reads it.
-  app.use("/v1/*", requireScope("infer", { allowAuthOff: true }));
+  app.use("/v1/*", authenticateInference);
   app.use("/v1/*", rateLimit);
-  app.use("/admin/*", requireScope("publish", { allowAuthOff: false }));
+  // Each admin route checks its own scope and tenant (edge/auth/authority.ts) after these.
+  app.use("/admin/*", authenticateAdmin);
+  app.use("/admin/*", rateLimit);
   app.route("/", healthRoutes);
   app.route("/", modelRoutes);
   app.route("/", predictRoutes);

@@ -1,9 +1,11 @@
 /**
  * @module
  * `edgefleet keys create|list|revoke`: API keys of tenants, managed through an edge's admin
- * API (`/admin/keys`), which writes them to the key store every PoP reads (KV). The operator
- * authenticates with the bootstrap `ADMIN_TOKEN` or an API key with scope `admin`, from
- * `--admin-token` or `EDGEFLEET_ADMIN_TOKEN`. A new key's secret is printed once.
+ * API (`/admin/keys`), which writes them to the key store every PoP reads (KV). The caller
+ * authenticates with the bootstrap `ADMIN_TOKEN` or an `operator` key (every tenant), or a
+ * tenant's `admin` key (that tenant's keys only, no `publish`/`operator` scopes), from
+ * `--admin-token` or `EDGEFLEET_ADMIN_TOKEN`; the edge refuses the rest with a stable code
+ * (`tenant_forbidden`, `scope_not_grantable`), which is printed. A new key's secret is printed once.
  */
 import { defineCommand } from "citty";
 import { z } from "zod";
@@ -15,7 +17,7 @@ const edgeArg = {
 } as const;
 const tokenArg = {
   type: "string",
-  description: "Operator credential (ADMIN_TOKEN or an admin-scope key); or EDGEFLEET_ADMIN_TOKEN",
+  description: "ADMIN_TOKEN, an operator key, or a tenant's admin key (that tenant only); or EDGEFLEET_ADMIN_TOKEN",
 } as const;
 
 const KeyViewSchema = z.object({
@@ -42,7 +44,9 @@ function target(args: { edge?: string | undefined; "admin-token"?: string | unde
     throw new UserError("name the edge with --edge <url> or EDGEFLEET_EDGE_URL");
   }
   if (!token) {
-    throw new UserError("give an operator credential with --admin-token or EDGEFLEET_ADMIN_TOKEN");
+    throw new UserError(
+      "give an admin credential (ADMIN_TOKEN, an operator key or a tenant's admin key) with --admin-token or EDGEFLEET_ADMIN_TOKEN",
+    );
   }
   return { url: url.replace(/\/$/, ""), token };
 }
@@ -80,7 +84,11 @@ const createCommand = defineCommand({
   meta: { name: "create", description: "Create an API key for a tenant (the key is shown once)" },
   args: {
     tenant: { type: "string", description: "Tenant the key belongs to", required: true },
-    scopes: { type: "string", description: "Comma-separated: infer, publish, admin", default: "infer" },
+    scopes: {
+      type: "string",
+      description: "Comma-separated: infer, admin (the tenant's own), publish, operator (fleet-wide)",
+      default: "infer",
+    },
     name: { type: "string", description: "A label for people" },
     rpm: { type: "string", description: "Requests per minute for this key (default: the edge's)" },
     tpm: { type: "string", description: "Text tokens per minute for this key (default: the edge's)" },
@@ -109,7 +117,7 @@ const createCommand = defineCommand({
 const listCommand = defineCommand({
   meta: { name: "list", description: "List API keys (never their secrets)" },
   args: {
-    tenant: { type: "string", description: "Only this tenant's keys" },
+    tenant: { type: "string", description: "Only this tenant's keys (a tenant's admin key: its own by default)" },
     edge: edgeArg,
     "admin-token": tokenArg,
     json: jsonArg,

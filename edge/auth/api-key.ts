@@ -8,7 +8,12 @@
 import { z } from "zod";
 import { sha256Hex, toHex } from "../../shared/crypto/sha256.ts";
 
-export const SCOPES = ["infer", "publish", "admin"] as const;
+/**
+ * What a key may do (docs/security.md, "Authority"): `infer` runs `/v1/*`; `admin` administers
+ * the key's own tenant (its keys, settings, cache scorer); `publish` puts blobs and model
+ * versions into the fleet-wide catalog; `operator` administers the whole fleet, every tenant.
+ */
+export const SCOPES = ["infer", "publish", "admin", "operator"] as const;
 export const ScopeSchema = z.enum(SCOPES);
 export type Scope = z.infer<typeof ScopeSchema>;
 

@@ -1,12 +1,10 @@
 /**
  * @module
- * Helpers of the operator routes: the audit line of an action (who, what, when, from where),
- * and the `admin` scope check for the routes that need more than `publish`.
+ * The audit line of an admin route's action (who, what, when, from where). Who may take the
+ * action is edge/auth/authority.ts's to decide.
  */
 import type { Context } from "hono";
 import { type AuditAction, type AuditEvent, clientAddress, createAuditor } from "../../shared/audit.ts";
-import { ApiError } from "../../shared/errors.ts";
-import { hasScope } from "../auth/principal.ts";
 import type { EdgeEnv } from "../env.ts";
 
 export async function audit(
@@ -27,10 +25,4 @@ export async function audit(
     request_id: c.get("requestId"),
     ...(details ? { details } : {}),
   });
-}
-
-export function requireAdmin(c: Context<EdgeEnv>): void {
-  if (!hasScope(c.get("principal"), "admin")) {
-    throw new ApiError(403, "insufficient_scope", "This API key lacks the 'admin' scope.");
-  }
 }

@@ -1,6 +1,7 @@
 /**
  * @module
- * A tenant's semantic-cache pair scorer (scope `admin`): `PUT /admin/cache-scorers/:tenant` takes
+ * A tenant's semantic-cache pair scorer (scope `admin`, the caller's own tenant unless it is an
+ * operator): `PUT /admin/cache-scorers/:tenant` takes
  * a scorer JSON (from the control plane's promotion or `edgefleet cache tune`; it must name that
  * tenant), `GET` shows the active one, `DELETE` rolls back to the untuned default. The scorer's
  * version is part of the partition key, so a new scorer starts on an empty partition.
@@ -13,17 +14,18 @@ import { parseOrThrow } from "../../shared/tasks/request-validation.ts";
 import { TenantSchema } from "../auth/api-key.ts";
 import type { TenantScorers } from "../cache/tenant-scorers.ts";
 import type { EdgeEnv } from "../env.ts";
-import { audit, requireAdmin } from "./admin-audit.ts";
+import { requireTenantAdmin } from "../auth/authority.ts";
+import { audit } from "./admin-audit.ts";
 
 export const adminCacheScorerRoutes = new Hono<EdgeEnv>()
   .get("/admin/cache-scorers/:tenant", async (c) => {
-    requireAdmin(c);
     const tenant = parseOrThrow(TenantSchema, c.req.param("tenant"), "tenant");
+    requireTenantAdmin(c.get("principal"), tenant);
     return c.json({ tenant, scorer: (await store(c).get(tenant)) ?? null });
   })
   .put("/admin/cache-scorers/:tenant", async (c) => {
-    requireAdmin(c);
     const tenant = parseOrThrow(TenantSchema, c.req.param("tenant"), "tenant");
+    requireTenantAdmin(c.get("principal"), tenant);
     const scorer = await readJson(c, ScorerModelSchema);
     if (scorer.tenant !== tenant) {
       throw new ApiError(
@@ -38,8 +40,8 @@ export const adminCacheScorerRoutes = new Hono<EdgeEnv>()
     return c.json({ tenant, version: scorer.version });
   })
   .delete("/admin/cache-scorers/:tenant", async (c) => {
-    requireAdmin(c);
     const tenant = parseOrThrow(TenantSchema, c.req.param("tenant"), "tenant");
+    requireTenantAdmin(c.get("principal"), tenant);
     await store(c).delete(tenant);
     await audit(c, "tenant.set", tenant, { cache_scorer: "default-v1" });
     return c.json({ tenant, version: "default-v1" });

@@ -1,6 +1,7 @@
 /**
  * @module
- * Per-tenant settings for operators (scope `admin`): `GET` and `PUT /admin/tenants/:tenant`.
+ * Per-tenant settings (scope `admin`): `GET` and `PUT /admin/tenants/:tenant`. A tenant's admin
+ * reads and sets its own tenant's only; operators any tenant's.
  */
 import { type Context, Hono } from "hono";
 import { ApiError } from "../../shared/errors.ts";
@@ -9,17 +10,18 @@ import { TenantSchema } from "../auth/api-key.ts";
 import { TenantSettingsSchema, type TenantSettingsStore } from "../auth/tenant-settings.ts";
 import type { EdgeEnv } from "../env.ts";
 import { readJson } from "../../shared/http/read-json.ts";
-import { audit, requireAdmin } from "./admin-audit.ts";
+import { requireTenantAdmin } from "../auth/authority.ts";
+import { audit } from "./admin-audit.ts";
 
 export const adminTenantRoutes = new Hono<EdgeEnv>()
   .get("/admin/tenants/:tenant", async (c) => {
-    requireAdmin(c);
     const tenant = parseOrThrow(TenantSchema, c.req.param("tenant"), "tenant");
+    requireTenantAdmin(c.get("principal"), tenant);
     return c.json({ tenant, settings: (await store(c).get(tenant)) ?? {} });
   })
   .put("/admin/tenants/:tenant", async (c) => {
-    requireAdmin(c);
     const tenant = parseOrThrow(TenantSchema, c.req.param("tenant"), "tenant");
+    requireTenantAdmin(c.get("principal"), tenant);
     const settings = await readJson(c, TenantSettingsSchema);
     await store(c).put(tenant, settings);
     await audit(c, "tenant.set", tenant, { ...settings });

@@ -1,20 +1,23 @@
 /**
  * @module
- * Operator routes: upload a content-addressed blob, set or remove the version a model is
- * served at. A blob is stored only if its bytes hash to the digest in its URL; a manifest
- * is accepted only when every file it lists is already in the store. Uploading and setting need
- * scope `publish` (or `admin`); removing a model needs `admin`. Every change is audited.
+ * Fleet routes of the model catalog, which every tenant shares: upload a content-addressed blob,
+ * set or remove the version a model is served at. A blob is stored only if its bytes hash to
+ * the digest in its URL; a manifest is accepted only when every file it lists is already in the
+ * store. Uploading and setting need scope `publish` (which `operator` includes; a tenant's
+ * `admin` does not); removing a model needs `operator`. Every change is audited.
  */
 import { Hono } from "hono";
 import { sha256Hex } from "../../shared/crypto/sha256.ts";
 import { ApiError } from "../../shared/errors.ts";
 import { ModelManifestSchema } from "../../shared/manifest/model-manifest.ts";
 import type { EdgeEnv } from "../env.ts";
-import { audit, requireAdmin } from "./admin-audit.ts";
+import { requireOperator, requireScopeOf } from "../auth/authority.ts";
+import { audit } from "./admin-audit.ts";
 import { readJson } from "../../shared/http/read-json.ts";
 
 export const adminRoutes = new Hono<EdgeEnv>()
   .put("/admin/blobs/:sha256", async (c) => {
+    requireScopeOf(c.get("principal"), "publish");
     const { blobs } = c.get("deps");
     const digest = c.req.param("sha256");
     if (!/^[0-9a-f]{64}$/.test(digest)) {
@@ -29,6 +32,7 @@ export const adminRoutes = new Hono<EdgeEnv>()
     return c.json({ sha256: digest, size: bytes.byteLength }, 201);
   })
   .put("/admin/models/:id", async (c) => {
+    requireScopeOf(c.get("principal"), "publish");
     const { blobs, catalog } = c.get("deps");
     const manifest = await readJson(c, ModelManifestSchema);
     if (manifest.id !== c.req.param("id")) {
@@ -51,7 +55,7 @@ export const adminRoutes = new Hono<EdgeEnv>()
     return c.json({ id: manifest.id, version: manifest.version });
   })
   .delete("/admin/models/:id", async (c) => {
-    requireAdmin(c);
+    requireOperator(c.get("principal"));
     const removed = await c.get("deps").catalog.remove(c.req.param("id"));
     if (!removed) {
       throw new ApiError(404, "model_not_found", `The model '${c.req.param("id")}' is not served here.`);

@@ -1,23 +1,23 @@
 /**
  * @module
- * Operator routes of the sync agent: `POST /admin/sync` runs one sync round now (a cron
- * trigger or a local driver calls it; tests drive rollouts with it deterministically), and
- * `PUT /admin/faults/:model` injects a failure rate on one version (chaos drills).
+ * Operator routes of the sync agent (scope `operator`: they act on the whole PoP): `POST
+ * /admin/sync` runs one sync round now (a cron trigger or a local driver calls it; tests drive
+ * rollouts with it deterministically), and `PUT /admin/faults/:model` injects a failure rate
+ * on one version (chaos drills).
  */
 import { Hono } from "hono";
 import { z } from "zod";
 import { ApiError } from "../../shared/errors.ts";
 import { SemverSchema } from "../../shared/manifest/model-manifest.ts";
 import type { EdgeEnv } from "../env.ts";
-import { requireScope } from "../middleware/authenticate.ts";
+import { requireOperator } from "../auth/authority.ts";
 import { readJson } from "../../shared/http/read-json.ts";
 
 const FaultSchema = z.object({ version: SemverSchema, error_rate: z.number().min(0).max(1) });
 
 export const syncRoutes = new Hono<EdgeEnv>()
-  .use("/admin/sync", requireScope("admin", { allowAuthOff: false }))
-  .use("/admin/faults/*", requireScope("admin", { allowAuthOff: false }))
   .post("/admin/sync", async (c) => {
+    requireOperator(c.get("principal"));
     const { sync } = c.get("deps");
     if (!sync) {
       throw new ApiError(404, "sync_off", "This PoP has no control plane configured (CONTROL_URL).");
@@ -25,6 +25,7 @@ export const syncRoutes = new Hono<EdgeEnv>()
     return c.json(await sync.runOnce());
   })
   .put("/admin/faults/:model", async (c) => {
+    requireOperator(c.get("principal"));
     const { faults } = c.get("deps");
     if (!faults) {
       throw new ApiError(404, "faults_off", "Fault injection is off on this PoP.");

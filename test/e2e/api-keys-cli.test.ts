@@ -1,5 +1,6 @@
 // `edgefleet keys create|list|revoke` against an edge in workerd with API keys on: the key it
-// prints opens /v1/*, the list shows it without its secret, and after revoke it is refused.
+// prints opens /v1/*, the list shows it without its secret, and after revoke it is refused; the
+// operator makes a tenant's first admin key, which manages that tenant's keys and no other's.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEdge, startEdge } from "../../cli/local/edge-miniflare.ts";
 import { type CliResult, runCli } from "../support/run-cli.ts";
@@ -56,6 +57,32 @@ describe("edgefleet keys create|list|revoke", () => {
     const refused = await models(key);
     expect(refused.status).toBe(401);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("revoked_api_key");
+  });
+
+  it("lets the operator make a tenant's first admin key, which then manages that tenant's keys and no other's", async () => {
+    const first = await edgefleet("keys", "create", "--tenant", "acme", "--scopes", "admin", "--json");
+    expect(first.code).toBe(0);
+    const tenantAdmin = (JSON.parse(first.stdout) as { key: string }).key;
+    const asTenant = (...args: string[]) => edgefleet(...args, "--admin-token", tenantAdmin);
+    const infer = await asTenant("keys", "create", "--tenant", "acme", "--scopes", "infer", "--json");
+    expect(infer.code).toBe(0);
+    const inferKey = JSON.parse(infer.stdout) as { key: string; id: string };
+    expect((await models(inferKey.key)).status).toBe(200);
+    const own = await asTenant("keys", "list");
+    expect(own.code).toBe(0);
+    expect(own.stdout).toContain(inferKey.id);
+    const other = await asTenant("keys", "create", "--tenant", "globex", "--scopes", "infer");
+    expect(other.code).not.toBe(0);
+    expect(other.stderr).toContain("tenant_forbidden");
+    const wider = await asTenant("keys", "create", "--tenant", "acme", "--scopes", "operator");
+    expect(wider.code).not.toBe(0);
+    expect(wider.stderr).toContain("scope_not_grantable");
+    // The bootstrap token administers; it does not run inference.
+    const bootstrap = await models(TOKEN);
+    expect(bootstrap.status).toBe(403);
+    expect(((await bootstrap.json()) as { error: { code: string } }).error.code).toBe(
+      "bootstrap_token_not_for_inference",
+    );
   });
 
   it("says what is wrong with a bad credential or scope, and still offers the signing-key verbs", async () => {

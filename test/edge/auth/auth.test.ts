@@ -83,8 +83,8 @@ describe("scopes on /admin/*", () => {
     await expectError(await SELF.fetch(`${BASE}/admin/keys`, { headers: bearer("wrong") }), 401, "invalid_api_key");
   });
 
-  it("lets an admin key manage keys, and never shows a key's hash or secret in the list", async () => {
-    const operator = await createKey("ops", ["admin"]);
+  it("lets an operator key manage any tenant's keys, and never shows a key's hash or secret in the list", async () => {
+    const operator = await createKey("ops", ["operator"]);
     const res = await SELF.fetch(`${BASE}/admin/keys`, {
       method: "POST",
       headers: { ...bearer(operator.key), "content-type": "application/json" },
