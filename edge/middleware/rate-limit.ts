@@ -2,7 +2,8 @@
  * @module
  * Per-credential rate limiting. On `/v1/*`: one request from the key's request bucket and, for
  * text routes, an estimate of the request's tokens from its token bucket (bytes / 4, an upper
- * bound for the tokenizers used here, known before any model runs). On `/admin/*`: one request
+ * bound for the tokenizers used here, known before any model runs) — for chat, plus the
+ * completion it may cost (`chat-limits.ts`: what it asks for, capped, or the cap). On `/admin/*`: one request
  * from a separate bucket per key (`admin:<id>`) or for the bootstrap token
  * (`admin:bootstrap-token`, the edge's default limits), so neither a tenant admin nor a leaked
  * token can flood the key store. 429 with `retry-after` and the OpenAI error body when a
@@ -13,6 +14,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { ApiError } from "../../shared/errors.ts";
 import type { BucketLimits } from "../auth/token-bucket.ts";
+import { completionAllowance, estimateTokens } from "../chat-limits.ts";
 import type { EdgeEnv } from "../env.ts";
 
 const TEXT_ROUTES = new Set(["/v1/embeddings", "/v1/chat/completions", "/v1/predict"]);
@@ -26,8 +28,7 @@ export const rateLimit = createMiddleware<EdgeEnv>(async (c, next) => {
   }
   const limits = await limitsOf(c);
   // The body is already capped by limitBody; Hono keeps the text for the route's own read.
-  const tokens =
-    c.req.method === "POST" && TEXT_ROUTES.has(c.req.path) ? Math.ceil((await c.req.text()).length / 4) : 0;
+  const tokens = c.req.method === "POST" && TEXT_ROUTES.has(c.req.path) ? await tokenCost(c) : 0;
   let verdict: { ok: boolean; retryAfterS: number };
   try {
     verdict = await auth.rateLimiter.take(bucket, limits, { tokens });
@@ -43,6 +44,14 @@ export const rateLimit = createMiddleware<EdgeEnv>(async (c, next) => {
   }
   await next();
 });
+
+/** The request's estimated tokens: its text, and for chat the completion it may ask the upstream for. */
+async function tokenCost(c: Context<EdgeEnv>): Promise<number> {
+  const text = await c.req.text();
+  const limits = c.get("deps").router?.chatLimits;
+  const completion = c.req.path === "/v1/chat/completions" && limits ? completionAllowance(text, limits) : 0;
+  return estimateTokens(text) + completion;
+}
 
 /** The bucket this request draws from; undefined when nothing limits it. */
 function bucketOf(c: Context<EdgeEnv>): string | undefined {

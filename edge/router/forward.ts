@@ -4,12 +4,15 @@
  * the edge's: the origin's body and status as they are, its model version and provider, and
  * the edge's own `x-edgefleet-served-by` naming the pool that answered. The request's
  * deadline is the caller's `x-edgefleet-deadline` or the policy's default, whichever is sooner.
+ * The origin learns the authenticated tenant from the edge (`x-edgefleet-tenant`), never from
+ * the client: the router builds the origin's headers itself and passes no client header on.
  */
 import type { Context } from "hono";
 import {
   DEADLINE_HEADER,
   MODEL_VERSION_HEADER,
   parseDeadline,
+  ALL_TENANTS,
   SERVED_BY_HEADER,
 } from "../../shared/protocol/headers.ts";
 import type { EdgeEnv } from "../env.ts";
@@ -21,11 +24,18 @@ const PASSED_ON = ["content-type", MODEL_VERSION_HEADER, "x-edgefleet-provider",
 export async function forwardToOrigins(
   c: Context<EdgeEnv>,
   router: OriginRouter,
-  request: Omit<RouteRequest, "deadline" | "requestId" | "signal">,
+  request: Omit<RouteRequest, "deadline" | "requestId" | "signal" | "tenant">,
 ): Promise<Routed> {
   const asked = parseDeadline(c.req.header(DEADLINE_HEADER));
   const deadline = Math.min(asked ?? Infinity, Date.now() + router.policy.deadline_ms);
-  return router.route({ ...request, deadline, requestId: c.get("requestId"), signal: c.req.raw.signal });
+  const principal = c.get("principal");
+  return router.route({
+    ...request,
+    deadline,
+    requestId: c.get("requestId"),
+    signal: c.req.raw.signal,
+    tenant: principal.seesAllModels ? ALL_TENANTS : principal.tenant,
+  });
 }
 
 export function originResponse(routed: Routed): Response {

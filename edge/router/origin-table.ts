@@ -80,5 +80,28 @@ export const OriginTableSchema = z.object({
    * one here is never cached at the edge.
    */
   model_versions: z.record(z.string().min(1).max(200), z.string().min(1).max(128)).default({}),
+  /**
+   * Origin-served models private to tenants (the manifest's `private_to`, which the edge cannot
+   * read for a model only origins hold). Any other tenant gets the 404 of a model that does not
+   * exist, before anything is forwarded; the origin checks its own manifests as well.
+   */
+  private_to: z
+    .record(
+      z.string().min(1).max(200),
+      z
+        .array(z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/))
+        .min(1)
+        .max(100),
+    )
+    .default({}),
+  /** Chat limits the edge enforces before forwarding (no generative model runs at the edge to count them). */
+  chat: z
+    .object({
+      /** Largest `max_tokens` / `max_completion_tokens` a request may ask for; also what one without either is charged. */
+      max_tokens: z.number().int().min(1).max(1_000_000).default(4096),
+      /** Largest prompt, estimated as its JSON text / 4 (the rate limiter's estimate). */
+      max_prompt_tokens: z.number().int().min(1).max(10_000_000).default(128_000),
+    })
+    .prefault({}),
 });
 export type OriginTable = z.infer<typeof OriginTableSchema>;

@@ -13,6 +13,7 @@ import {
   IDEMPOTENCY_HEADER,
   QUEUE_DEPTH_HEADER,
   REQUEST_ID_HEADER,
+  TENANT_HEADER,
 } from "../../shared/protocol/headers.ts";
 import { guardSseStream, type StreamOutcome } from "../../shared/protocol/sse-guard.ts";
 import { type BreakerState, REFUSED } from "./breaker.ts";
@@ -29,6 +30,11 @@ export interface RouteRequest {
   body: string;
   stream: boolean;
   requestId: string;
+  /**
+   * The authenticated tenant, or `ALL_TENANTS` for a caller who sees every model; origins hide
+   * private models from everyone else. Absent: no tenant, so origins show no private model.
+   */
+  tenant?: string;
   /** Absolute deadline, epoch ms. */
   deadline: number;
   /** Fires when the client has gone away. */
@@ -68,6 +74,8 @@ export class OriginRouter {
   private readonly log: Logger;
   private readonly originFirstModels: ReadonlySet<string>;
   private readonly modelVersions: Readonly<Record<string, string>>;
+  private readonly privateModels: Readonly<Record<string, readonly string[]>>;
+  readonly chatLimits: OriginTable["chat"];
 
   constructor(o: RouterOptions) {
     this.policy = o.table.policy;
@@ -81,6 +89,8 @@ export class OriginRouter {
     this.budget = new RetryBudget(this.policy.retry_budget, this.now);
     this.originFirstModels = new Set(o.table.origin_first);
     this.modelVersions = o.table.model_versions;
+    this.privateModels = o.table.private_to;
+    this.chatLimits = o.table.chat;
   }
 
   /** True when some origin is configured for the model (healthy or not). */
@@ -91,6 +101,11 @@ export class OriginRouter {
   /** The deployed version of an origin-served model, when the origin table declares it. */
   versionOf(model: string): string | undefined {
     return this.modelVersions[model];
+  }
+
+  /** The tenants an origin-served model is private to (the table's `private_to`); undefined: every tenant's. */
+  privateTo(model: string): readonly string[] | undefined {
+    return Object.hasOwn(this.privateModels, model) ? this.privateModels[model] : undefined;
   }
 
   /** True when the model goes to origins even though the edge serves it (the edge's copy is the fallback). */
@@ -119,6 +134,7 @@ export class OriginRouter {
         [REQUEST_ID_HEADER]: req.requestId,
         [IDEMPOTENCY_HEADER]: req.requestId,
         [DEADLINE_HEADER]: String(req.deadline),
+        ...(req.tenant === undefined ? {} : { [TENANT_HEADER]: req.tenant }),
       },
     };
     const tried = new Set<OriginState>();

@@ -8,29 +8,25 @@
  * stored paraphrase (semantic layer).
  */
 import { Hono } from "hono";
-import { ApiError } from "../../shared/errors.ts";
 import { type ChatRequest, ChatRequestSchema } from "../../shared/protocol/chat.ts";
 import { markBypass, withCache } from "../cache/with-cache.ts";
 import type { EdgeEnv } from "../env.ts";
 import { readJson } from "../../shared/http/read-json.ts";
+import { modelNotFound, mayRouteToOrigins } from "../model-lookup.ts";
+import { checkChatLimits } from "../chat-limits.ts";
 import { forwardToOrigins, originResponse } from "../router/forward.ts";
 
 export const chatRoutes = new Hono<EdgeEnv>().post("/v1/chat/completions", async (c) => {
-  const { router } = c.get("deps");
+  const { router, catalog } = c.get("deps");
   const body = await readJson(c, ChatRequestSchema);
-  if (!router?.serves(body.model)) {
-    throw new ApiError(
-      404,
-      "model_not_found",
-      `The model '${body.model.slice(0, 200)}' does not exist on this network.`,
-      {
-        param: "model",
-      },
-    );
+  // Unknown and private-to-another-tenant answer the same 404 (model-lookup.ts).
+  if (!router || !(await mayRouteToOrigins(router, catalog, body.model, c.get("principal")))) {
+    throw modelNotFound(body.model);
   }
   // The body goes on as the client sent it: the schema only checks (no defaults, no stripping),
   // so re-serialising would cost CPU and change nothing an upstream parser sees (Hono keeps the text).
   const raw = await c.req.text();
+  checkChatLimits(body, raw, router.chatLimits);
   const produce = async () =>
     originResponse(
       await forwardToOrigins(c, router, {

@@ -18,7 +18,7 @@ import { markBypass, withCache } from "../cache/with-cache.ts";
 import type { EdgeEnv } from "../env.ts";
 import { setInferenceHeaders } from "../inference-headers.ts";
 import { readJson } from "../../shared/http/read-json.ts";
-import { requireModel, visibleModel } from "../model-lookup.ts";
+import { mayRouteToOrigins, requireModel, visibleModel } from "../model-lookup.ts";
 import { servedArm, tagArm } from "../experiment-arm.ts";
 import { forwardToOrigins, originResponse } from "../router/forward.ts";
 import { rememberAnswer } from "../monitoring/remember-answer.ts";
@@ -29,7 +29,12 @@ export const predictRoutes = new Hono<EdgeEnv>().post("/v1/predict", async (c) =
   const body = await readJson(c, PredictRequestSchema);
   const principal = c.get("principal");
   const local = await visibleModel(catalog, body.model, principal);
-  if (router?.serves(body.model) && (!local || router.originFirst(body.model))) {
+  // A model private to another tenant is not routed: it falls to requireModel's 404, as an unknown one does.
+  if (
+    router &&
+    (!local || router.originFirst(body.model)) &&
+    (await mayRouteToOrigins(router, catalog, body.model, principal))
+  ) {
     const version = router.versionOf(body.model);
     const produce = () => viaOrigins(c, router, body, local);
     if (version === undefined) {

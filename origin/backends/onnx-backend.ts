@@ -44,6 +44,7 @@ export class OnnxBackend implements Backend {
       version: m.version,
       task: m.task,
       backend: this.name,
+      ...(m.private_to ? { private_to: m.private_to } : {}),
     }));
   }
 

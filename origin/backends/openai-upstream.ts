@@ -20,6 +20,16 @@ export const UpstreamConfigSchema = z.object({
   api_key: z.string().optional(),
   /** Client-facing model id → the upstream's own model name. */
   models: z.record(z.string(), z.string()),
+  /** Models private to tenants (by the id clients use); any other tenant gets the 404 of an unknown model. */
+  private_to: z
+    .record(
+      z.string(),
+      z
+        .array(z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/))
+        .min(1)
+        .max(100),
+    )
+    .default({}),
   /** Longest wait for the upstream's response headers. */
   ttfb_timeout_ms: z.number().int().positive().default(30_000),
   /** Longest silence inside a stream. */
@@ -42,12 +52,16 @@ export class OpenAIUpstreamBackend implements Backend {
   }
 
   async models(): Promise<ModelEntry[]> {
-    return Object.keys(this.c.models).map((id) => ({
-      id,
-      version: "upstream",
-      task: "text-generation",
-      backend: this.name,
-    }));
+    return Object.keys(this.c.models).map((id) => {
+      const owners = Object.hasOwn(this.c.private_to, id) ? this.c.private_to[id] : undefined;
+      return {
+        id,
+        version: "upstream",
+        task: "text-generation",
+        backend: this.name,
+        ...(owners ? { private_to: owners } : {}),
+      };
+    });
   }
 
   /** Ready once the upstream has answered its model list: it is up and reachable. */

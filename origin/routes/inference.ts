@@ -6,16 +6,26 @@
 import { Hono } from "hono";
 import { ApiError } from "../../shared/errors.ts";
 import { ChatRequestSchema } from "../../shared/protocol/chat.ts";
-import { MODEL_VERSION_HEADER, SERVED_BY_HEADER } from "../../shared/protocol/headers.ts";
+import { MODEL_VERSION_HEADER, SERVED_BY_HEADER, TENANT_HEADER } from "../../shared/protocol/headers.ts";
 import { PredictRequestSchema } from "../../shared/protocol/predict.ts";
-import type { Backend } from "../backends/backend.ts";
+import { type Backend, visibleTo } from "../backends/backend.ts";
 import type { OriginDeps, OriginEnv } from "../deps.ts";
 import { withinDeadline } from "../http/request-context.ts";
 import { readJson } from "../../shared/http/read-json.ts";
 
-async function backendFor(deps: OriginDeps, model: string, can: "predict" | "chat"): Promise<Backend> {
+/**
+ * The backend answering the model for this caller. A model private to other tenants is not
+ * found, exactly like a missing one (`visibleTo`).
+ */
+async function backendFor(
+  deps: OriginDeps,
+  model: string,
+  can: "predict" | "chat",
+  tenant: string | undefined,
+): Promise<Backend> {
   for (const backend of deps.backends) {
-    if (backend[can] && (await backend.models()).some((m) => m.id === model)) {
+    const entry = backend[can] ? (await backend.models()).find((m) => m.id === model) : undefined;
+    if (entry && visibleTo(entry, tenant)) {
       return backend;
     }
   }
@@ -28,7 +38,7 @@ export const inferenceRoutes = new Hono<OriginEnv>()
   .post("/v1/predict", async (c) => {
     const deps = c.get("deps");
     const body = await readJson(c, PredictRequestSchema);
-    const backend = await backendFor(deps, body.model, "predict");
+    const backend = await backendFor(deps, body.model, "predict", c.req.header(TENANT_HEADER));
     if (!backend.predict) {
       throw new Error("backend lost its predict method");
     }
@@ -44,7 +54,7 @@ export const inferenceRoutes = new Hono<OriginEnv>()
   .post("/v1/chat/completions", async (c) => {
     const deps = c.get("deps");
     const body = await readJson(c, ChatRequestSchema);
-    const backend = await backendFor(deps, body.model, "chat");
+    const backend = await backendFor(deps, body.model, "chat", c.req.header(TENANT_HEADER));
     if (!backend.chat) {
       throw new Error("backend lost its chat method");
     }

@@ -18,5 +18,7 @@ export const ChatRequestSchema = z.looseObject({
   messages: z.array(ChatMessageSchema).min(1).max(1024),
   stream: z.boolean().optional(),
   max_tokens: z.number().int().positive().max(1_000_000).optional(),
+  /** The newer name of `max_tokens`; the edge caps both. */
+  max_completion_tokens: z.number().int().positive().max(1_000_000).optional(),
 });
 export type ChatRequest = z.infer<typeof ChatRequestSchema>;

@@ -17,6 +17,14 @@ export const REQUEST_ID_HEADER = "x-request-id";
 /** Same key on every attempt of one request, so an origin that ran it twice can be de-duplicated in billing and logs. */
 export const IDEMPOTENCY_HEADER = "idempotency-key";
 
+/**
+ * The tenant the edge authenticated, set by the edge on every origin call (a client's own is
+ * never passed on: the router builds origin headers from scratch). Origins hide a model
+ * private to other tenants behind it; `*` (never a tenant name) is an operator, who sees all.
+ */
+export const TENANT_HEADER = "x-edgefleet-tenant";
+export const ALL_TENANTS = "*";
+
 /** Parses a deadline header; undefined when absent or not a plausible epoch-ms number. */
 export function parseDeadline(value: string | null | undefined): number | undefined {
   if (!value || !/^\d{10,16}$/.test(value)) {
