@@ -23,6 +23,10 @@ export interface Hit {
   requestId: string | undefined;
   deadline: string | undefined;
   idempotencyKey: string | undefined;
+  /** The tenant the edge passed on (`x-edgefleet-tenant`). */
+  tenant: string | undefined;
+  /** The model the request body named. */
+  model: string | undefined;
   at: number;
 }
 
@@ -62,6 +66,8 @@ export async function startFakeOrigin(name: string, initial: Fault = { kind: "ok
       requestId: header(req, "x-request-id"),
       deadline: header(req, "x-edgefleet-deadline"),
       idempotencyKey: header(req, "idempotency-key"),
+      tenant: header(req, "x-edgefleet-tenant"),
+      model: modelOf(body),
       at: Date.now(),
     });
     const current = fault;
@@ -236,5 +242,16 @@ function safeJson(text: string): Record<string, unknown> {
     return typeof v === "object" && v !== null ? (v as Record<string, unknown>) : {};
   } catch {
     return {};
+  }
+}
+
+function modelOf(body: string): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    return typeof parsed === "object" && parsed !== null && "model" in parsed && typeof parsed.model === "string"
+      ? parsed.model
+      : undefined;
+  } catch {
+    return undefined;
   }
 }
