@@ -11,6 +11,7 @@ import { authenticateAdmin, authenticateInference } from "./middleware/authentic
 import { drainBody } from "./middleware/drain-body.ts";
 import { limitBody } from "./middleware/limit-body.ts";
 import { refuseInvalidUtf8 } from "../shared/http/utf8-body.ts";
+import { limitUrl } from "../shared/http/limit-url.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { recordMetrics } from "./metrics/record-metrics.ts";
@@ -35,6 +36,7 @@ export function createEdgeApp(deps: EdgeDeps): Hono<EdgeEnv> {
   app.use(requestId);
   app.use(recordMetrics);
   app.use(drainBody(deps.limits.maxBodyBytes));
+  app.use(limitUrl());
   app.use("/v1/*", limitBody(deps.limits.maxBodyBytes));
   app.use("/admin/*", limitBody(deps.limits.maxBlobBytes));
   // Auth after the body cap (a stranger's huge body is refused unread), before any route reads it.
