@@ -165,7 +165,7 @@ export async function run(json: boolean): Promise<BenchResult> {
     bench: "hostile",
     metrics,
     notes:
-      "Shared decoder only (in-process, Node); not yet measured through a running origin or edge over HTTP. " +
+      "Shared image decoder and JSON reader only (in-process, Node); not yet measured through a running origin or edge over HTTP. " +
       "Goals: bomb_ms ≤ 50, bomb_extra_mb ≤ 16, refused_cpu_ms_p50 ≤ 50. Medians; run on an idle host for stable figures.",
     table: rows,
   };
