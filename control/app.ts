@@ -10,6 +10,7 @@
  * - `POST /v1/experiments`, `GET /v1/experiments[/:id]`, `POST /v1/experiments/:id/stop` — A/B experiments.
  */
 import { Hono } from "hono";
+import { limitUrl } from "../shared/http/limit-url.ts";
 import { type SSEStreamingApi, streamSSE } from "hono/streaming";
 import { z } from "zod";
 import { useErrorHandlers } from "../shared/http/error-handler.ts";
@@ -53,6 +54,7 @@ export function controlApp(deps: ControlDeps): Hono {
   const edge = requireRole(deps.authorize, "edge");
   const operator = requireRole(deps.authorize, "operator");
   const app = new Hono();
+  app.use(limitUrl());
   app.route("/registry", registryApp(deps.registry));
   app.get("/healthz", (c) => c.json({ ok: true }));
   const deviceApp = deps.deviceApp;

@@ -6,6 +6,7 @@
  */
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
+import { limitUrl } from "../shared/http/limit-url.ts";
 import { useErrorHandlers } from "../shared/http/error-handler.ts";
 import { dashboardRoutes } from "./dashboard/routes.ts";
 import { fleetMetrics } from "./fleet-metrics.ts";
@@ -99,6 +100,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   // Node only: /metrics (prom-client) and the dashboard sit in front of the shared control app.
   const metrics = fleetMetrics(() => coordinator.status());
   const app = new Hono();
+  app.use(limitUrl());
   app.get("/metrics", async (c) => c.body(await metrics.metrics(), 200, { "content-type": metrics.contentType }));
   app.route("/", dashboardRoutes(coordinator, authorize));
   app.route("/", control);

@@ -10,6 +10,8 @@ import { useErrorHandlers } from "../shared/http/error-handler.ts";
 import { authenticateAdmin, authenticateInference } from "./middleware/authenticate.ts";
 import { drainBody } from "./middleware/drain-body.ts";
 import { limitBody } from "./middleware/limit-body.ts";
+import { refuseInvalidUtf8 } from "../shared/http/utf8-body.ts";
+import { limitUrl } from "../shared/http/limit-url.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { recordMetrics } from "./metrics/record-metrics.ts";
@@ -34,10 +36,13 @@ export function createEdgeApp(deps: EdgeDeps): Hono<EdgeEnv> {
   app.use(requestId);
   app.use(recordMetrics);
   app.use(drainBody(deps.limits.maxBodyBytes));
+  app.use(limitUrl());
   app.use("/v1/*", limitBody(deps.limits.maxBodyBytes));
   app.use("/admin/*", limitBody(deps.limits.maxBlobBytes));
   // Auth after the body cap (a stranger's huge body is refused unread), before any route reads it.
   app.use("/v1/*", authenticateInference);
+  // Before the limiter reads the body as text (Hono caches that first read for the route).
+  app.use("/v1/*", refuseInvalidUtf8);
   app.use("/v1/*", rateLimit);
   // Each admin route checks its own scope and tenant (edge/auth/authority.ts) after these.
   app.use("/admin/*", authenticateAdmin);

@@ -6,6 +6,7 @@
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { limitUrl } from "../shared/http/limit-url.ts";
 import { ApiError, errorResponse } from "../shared/errors.ts";
 import { drainUnread } from "../shared/http/drain-body.ts";
 import { useErrorHandlers } from "../shared/http/error-handler.ts";
@@ -24,6 +25,7 @@ export function createOriginApp(deps: OriginDeps): Hono<OriginEnv> {
     await next();
   });
   app.use(requestContext);
+  app.use(limitUrl());
   app.use("/v1/*", accessLog);
   // An answer given without reading the body (404, 405, drain mode) must not cost the client its connection.
   app.use(async (c, next) => {

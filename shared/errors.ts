@@ -16,7 +16,7 @@ export type ErrorType =
   | "timeout_error";
 
 /** Every status this API answers errors with (README.md, "API"). */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 500 | 502 | 503 | 504;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 414 | 415 | 422 | 429 | 500 | 502 | 503 | 504;
 
 const TYPE_BY_STATUS: Record<ErrorStatus, ErrorType> = {
   400: "invalid_request_error",
@@ -26,6 +26,7 @@ const TYPE_BY_STATUS: Record<ErrorStatus, ErrorType> = {
   405: "invalid_request_error",
   409: "invalid_request_error",
   413: "invalid_request_error",
+  414: "invalid_request_error",
   415: "invalid_request_error",
   422: "invalid_request_error",
   429: "rate_limit_error",

@@ -10,7 +10,7 @@ import { defineCommand } from "citty";
 import type { Signer } from "../../shared/tuf/keys.ts";
 import { TOP_LEVEL_ROLES, type TopLevelRole } from "../../shared/tuf/schema.ts";
 import { jsonArg, printResult, UserError } from "../output.ts";
-import { keysArg, parseDuration, registryArg, timestampArg } from "../registry/common-args.ts";
+import { keysArg, registryArg, timestampArg, timestampExpiresSeconds } from "../registry/common-args.ts";
 import { loadKeys, newKey, type NewKey, retireKey, withSavedKeys } from "../registry/key-files.ts";
 import { openRegistry, withWriteLock } from "../registry/open-registry.ts";
 import { asUserErrors } from "../registry/user-errors.ts";
@@ -23,14 +23,6 @@ function positiveInt(text: string, name: string): number {
     throw new UserError(`--${name} must be a whole number from 1 to 16`);
   }
   return n;
-}
-
-function timestampSeconds(text: string): number {
-  const seconds = parseDuration(text);
-  if (seconds === null || seconds < 60) {
-    throw new UserError(`--timestamp-expires must look like 1d, 12h or 30m (got ${JSON.stringify(text)})`);
-  }
-  return seconds;
 }
 
 const initCommand = defineCommand({
@@ -52,7 +44,9 @@ const initCommand = defineCommand({
     if ((await loadKeys(args.keys)).length > 0) {
       throw new UserError(`${args.keys} already holds keys; use edgefleet keys rotate`);
     }
-    const registry = openRegistry(args.registry, { timestampSeconds: timestampSeconds(args["timestamp-expires"]) });
+    const registry = openRegistry(args.registry, {
+      timestampSeconds: timestampExpiresSeconds(args["timestamp-expires"]),
+    });
     if (await registry.repository.initialized()) {
       throw new UserError(`${args.registry} already has a root; use edgefleet keys rotate`);
     }
@@ -96,7 +90,9 @@ const rotateCommand = defineCommand({
   },
   async run({ args }) {
     const roles = parseRoles(args.role);
-    const registry = openRegistry(args.registry, { timestampSeconds: timestampSeconds(args["timestamp-expires"]) });
+    const registry = openRegistry(args.registry, {
+      timestampSeconds: timestampExpiresSeconds(args["timestamp-expires"]),
+    });
     const existing = await loadKeys(args.keys);
     const result = await withWriteLock(args.registry, () =>
       asUserErrors(async () => {
@@ -156,7 +152,9 @@ const resignCommand = defineCommand({
     json: jsonArg,
   },
   async run({ args }) {
-    const registry = openRegistry(args.registry, { timestampSeconds: timestampSeconds(args["timestamp-expires"]) });
+    const registry = openRegistry(args.registry, {
+      timestampSeconds: timestampExpiresSeconds(args["timestamp-expires"]),
+    });
     const keyring = (await loadKeys(args.keys)).map((k) => k.signer);
     const versions = await withWriteLock(args.registry, () =>
       asUserErrors(async () =>

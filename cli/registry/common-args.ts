@@ -33,6 +33,28 @@ export function parseDuration(text: string): number | null {
   return Number(m[1]) * unit;
 }
 
+/**
+ * Shortest `--timestamp-expires`: a timestamp that lapses within a minute would leave devices
+ * and edges refusing the registry before they could fetch the next one.
+ */
+export const MIN_TIMESTAMP_SECONDS = 60;
+
+/** `--timestamp-expires` in seconds; the message says which rule the value broke, the format or the minimum. */
+export function timestampExpiresSeconds(text: string): number {
+  const seconds = parseDuration(text);
+  if (seconds === null) {
+    throw new UserError(
+      `--timestamp-expires must be a whole number and a unit (d, h, m or s), such as 1d, 12h or 30m (got ${JSON.stringify(text)})`,
+    );
+  }
+  if (seconds < MIN_TIMESTAMP_SECONDS) {
+    throw new UserError(
+      `--timestamp-expires must be at least ${MIN_TIMESTAMP_SECONDS} seconds (1m); got ${JSON.stringify(text)}, ${seconds} s`,
+    );
+  }
+  return seconds;
+}
+
 /** Refuses a flag's value that is not a plain semantic version (`1.2.0`, not `1.2` or `v1.2.0`). */
 export function requireSemver(flag: string, value: string): void {
   if (semverValid(value) !== value) {

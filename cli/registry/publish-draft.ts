@@ -9,7 +9,7 @@ import type { Signer } from "../../shared/tuf/keys.ts";
 import { type ModelDraft, publishModel } from "../../shared/registry/publish.ts";
 import { pick } from "../../shared/registry/repository.ts";
 import { printResult, UserError } from "../output.ts";
-import { parseDuration } from "./common-args.ts";
+import { timestampExpiresSeconds } from "./common-args.ts";
 import { loadKeys } from "./key-files.ts";
 import { type LocalRegistry, openRegistry, withWriteLock } from "./open-registry.ts";
 import { publishProgressBar } from "./progress.ts";
@@ -30,10 +30,7 @@ export interface OpenedForPublish {
 
 /** The registry and keys, checked: every role publishing signs with has a key here. */
 export async function openForPublish(target: PublishTarget): Promise<OpenedForPublish> {
-  const seconds = parseDuration(target["timestamp-expires"]);
-  if (seconds === null || seconds < 60) {
-    throw new UserError("--timestamp-expires must look like 1d, 12h or 30m");
-  }
+  const seconds = timestampExpiresSeconds(target["timestamp-expires"]);
   const registry = openRegistry(target.registry, { timestampSeconds: seconds });
   const keyring = (await loadKeys(target.keys)).map((k) => k.signer);
   if (keyring.length === 0) {

@@ -2,7 +2,9 @@
  * @module
  * Tensors over JSON: `{dtype, dims, data}` where data is a flat array of numbers or a base64
  * string of little-endian bytes. Decoding checks dtype, rank, fixed dimensions, element count
- * and data length against the manifest before a tensor is built.
+ * and data length against the manifest before a tensor is built. Float data must be finite:
+ * NaN and ±Infinity (a NaN bit pattern in base64, or a JSON number such as 1e999 that overflows)
+ * are refused like any other bad value, as audio samples are, rather than run through the model.
  */
 import { z } from "zod";
 import { base64ToBytes, bytesToBase64 } from "../base64.ts";
@@ -62,7 +64,35 @@ export function checkTensor(json: JsonTensor, spec: TensorSpec, maxElements: num
   if (count > maxElements) {
     throw invalid(`${where}: ${count} elements is more than this model accepts (${maxElements})`, where);
   }
-  return { dtype: spec.dtype, data: decodeData(json, count, where), dims: json.dims };
+  const data = decodeData(json, count, where);
+  checkFinite(data, json.dtype, where);
+  return { dtype: spec.dtype, data, dims: json.dims };
+}
+
+/** float16 stores NaN and ±Infinity with all five exponent bits set. */
+const FLOAT16_EXPONENT_MASK = 0x7c00;
+
+/**
+ * 400 `invalid_tensor` at the first NaN or ±Infinity in float data: one pass over the built
+ * array, stopping early, so it costs one comparison per element and nothing for integer dtypes.
+ */
+function checkFinite(data: TensorData, dtype: TensorDType, where: string): void {
+  if (dtype === "float32") {
+    const floats = data as Float32Array;
+    for (let i = 0; i < floats.length; i++) {
+      // NaN fails both comparisons, so this one test refuses NaN and ±Infinity.
+      if (!(Math.abs(floats[i] as number) <= 3.4028234663852886e38)) {
+        throw invalid(`${where}: value ${i} is ${floats[i]}; float data must be finite`, where);
+      }
+    }
+  } else if (dtype === "float16") {
+    const halves = data as Uint16Array;
+    for (let i = 0; i < halves.length; i++) {
+      if (((halves[i] as number) & FLOAT16_EXPONENT_MASK) === FLOAT16_EXPONENT_MASK) {
+        throw invalid(`${where}: value ${i} is NaN or infinite; float data must be finite`, where);
+      }
+    }
+  }
 }
 
 /** Builds the runtime's tensor from a checked one. */

@@ -2,6 +2,7 @@
 // and the worker keeps serving afterwards.
 import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { MAX_URL_CHARS } from "../../shared/http/limit-url.ts";
 import { BASE, postJson, seedDefaultModels } from "./helpers.ts";
 
 interface ErrorBody {
@@ -31,6 +32,14 @@ beforeAll(async () => {
 });
 
 describe("bad input", () => {
+  it("answers 414 uri_too_long past the network's URL limit (the same on origin and control)", async () => {
+    const long = await SELF.fetch(`${BASE}/v1/models?pad=${"a".repeat(MAX_URL_CHARS)}`);
+    await expectError(long, 414, "uri_too_long");
+    const fits = await SELF.fetch(`${BASE}/healthz?pad=${"a".repeat(MAX_URL_CHARS - 20)}`);
+    expect(fits.status).toBe(200);
+    await fits.arrayBuffer();
+  });
+
   it("answers 404 model_not_found for an unknown model", async () => {
     const body = await expectError(
       await postJson("/v1/predict", { model: "no-such-model", input: {} }),

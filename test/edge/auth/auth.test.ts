@@ -52,6 +52,20 @@ describe("authentication on /v1/*", () => {
     await expectError(await postJson("/v1/predict", audio, bearer(k.key)), 401, "revoked_api_key");
   });
 
+  it("refuses a body that is not UTF-8 with 400 invalid_utf8, on routes whose rate limiter reads the text first", async () => {
+    const k = await createKey("acme", ["infer"]);
+    const bytes = new Uint8Array([...new TextEncoder().encode('{"model":"use-lite","input":"caf'), 0xe9, 0x22, 0x7d]);
+    for (const path of ["/v1/embeddings", "/v1/predict"]) {
+      const res = await SELF.fetch(`${BASE}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...bearer(k.key) },
+        body: bytes,
+      });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("invalid_utf8");
+    }
+  });
+
   it("answers 403 insufficient_scope to a key without the infer scope", async () => {
     const publisher = await createKey("acme", ["publish"]);
     await expectError(await postJson("/v1/predict", audio, bearer(publisher.key)), 403, "insufficient_scope");

@@ -126,7 +126,7 @@ describe("JSON shape limits", () => {
       "json_too_deep",
     );
     expect(codeOf(() => parseJsonWithin(`{"s":"[[[[${"[".repeat(100)}"}`, DEFAULT_JSON_LIMITS))).toBeUndefined();
-    const small = { maxDepth: 8, maxArrayLength: 3, maxStringLength: 5 };
+    const small = { ...DEFAULT_JSON_LIMITS, maxDepth: 8, maxArrayLength: 3, maxStringLength: 5 };
     expect(codeOf(() => parseJsonWithin('{"a":[1,2,3,4]}', small))).toBe("array_too_long");
     expect(codeOf(() => parseJsonWithin('{"a":[{"b":"123456"}]}', small))).toBe("string_too_long");
     expect(codeOf(() => parseJsonWithin('{"a":', small))).toBe("invalid_json");

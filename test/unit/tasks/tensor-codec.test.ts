@@ -4,6 +4,8 @@ import type { TensorSpec } from "../../../shared/manifest/tensor-spec.ts";
 import { checkTensor } from "../../../shared/tasks/tensor-codec.ts";
 
 const spec: TensorSpec = { name: "x", dtype: "float32", shape: ["batch", 3] };
+const nanBytes = (values: number[]) => bytesToBase64(new Uint8Array(new Float32Array(values).buffer));
+const halves = (bits: number[]) => bytesToBase64(new Uint8Array(new Uint16Array(bits).buffer));
 
 describe("checkTensor", () => {
   it("accepts numbers and base64 little-endian bytes alike", () => {
@@ -32,6 +34,27 @@ describe("checkTensor", () => {
     expect(() => checkTensor({ dtype: "float32", dims: [1, 3], data: "AAAA" }, spec, 100)).toThrow(
       /3 bytes|bytes of data/,
     );
+  });
+
+  it("refuses NaN and ±Infinity in float data, whether sent as bytes or as overflowing numbers", () => {
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      expect(() => checkTensor({ dtype: "float32", dims: [1, 3], data: nanBytes([1, bad, 3]) }, spec, 100)).toThrow(
+        expect.objectContaining({ status: 400, code: "invalid_tensor", message: expect.stringMatching(/finite/) }),
+      );
+    }
+    // JSON.parse turns 1e999 into Infinity; 1e39 only overflows once stored as float32.
+    for (const bad of [JSON.parse("1e999") as number, 1e39]) {
+      expect(() => checkTensor({ dtype: "float32", dims: [1, 3], data: [1, bad, 3] }, spec, 100)).toThrow(/finite/);
+    }
+    const half: TensorSpec = { name: "h", dtype: "float16", shape: [2] };
+    expect(() => checkTensor({ dtype: "float16", dims: [2], data: halves([0x3c00, 0x7e00]) }, half, 10)).toThrow(
+      /finite/,
+    );
+    expect(() => checkTensor({ dtype: "float16", dims: [2], data: halves([0xfc00, 0]) }, half, 10)).toThrow(/finite/);
+    expect(checkTensor({ dtype: "float16", dims: [2], data: halves([0x3c00, 0x7bff]) }, half, 10).dims).toEqual([2]);
+    expect(
+      checkTensor({ dtype: "float32", dims: [1, 3], data: [-3.4e38, 0, 3.4028234663852886e38] }, spec, 100).dims,
+    ).toEqual([1, 3]);
   });
 
   it("range-checks small integer types", () => {
