@@ -8,6 +8,7 @@
  * prompt's estimate plus the completion the request may cost (the cap when it names none).
  */
 import { ApiError } from "../shared/errors.ts";
+import { DEFAULT_JSON_LIMITS, parseJsonWithin } from "../shared/http/json-shape.ts";
 import type { ChatRequest } from "../shared/protocol/chat.ts";
 import type { OriginTable } from "./router/origin-table.ts";
 
@@ -44,13 +45,15 @@ export function checkChatLimits(body: ChatRequest, raw: string, limits: ChatLimi
 
 /**
  * Completion tokens a chat request may cost, for the token bucket: what it asks for, capped, or
- * the cap when it asks for nothing (the upstream may write that much). A body that is not JSON
- * is charged the cap too; the route answers it 400 anyway.
+ * the cap when it asks for nothing (the upstream may write that much). A body that is not JSON,
+ * or is past the JSON shape limits, is charged the cap too; the route answers it 400 anyway. The
+ * parse goes through the same bounded reader as the route, so a hostile body is refused by the
+ * one-pass shape check here too instead of costing a full `JSON.parse` before the route sees it.
  */
 export function completionAllowance(raw: string, limits: ChatLimits): number {
   let asked: unknown;
   try {
-    const parsed: unknown = JSON.parse(raw);
+    const parsed = parseJsonWithin(raw, DEFAULT_JSON_LIMITS);
     if (typeof parsed === "object" && parsed !== null) {
       const fields = parsed as { max_tokens?: unknown; max_completion_tokens?: unknown };
       asked = fields.max_completion_tokens ?? fields.max_tokens;
